@@ -1,0 +1,135 @@
+/**
+ * The one place that reads the environment. Every setting is parsed with zod once at start;
+ * every problem is reported together and the process refuses to start on any of them
+ * (an invalid setting never silently falls back to a default).
+ */
+import { z } from 'zod';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'expected true or false',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  /** API listen port. @default 3000 */
+  PORT: int(0, 65535).default(3000),
+  /** API listen host. @default 0.0.0.0 */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Redis connection URL (`redis://` or `rediss://` for TLS; may carry a password). */
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
+  /** BullMQ key prefix: every key this service writes starts with it. Hash-tag it for Redis Cluster. */
+  QUEUE_PREFIX: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_:{}.-]+$/, 'letters, digits and _ : { } . - only')
+    .default('{translate}'),
+
+  /** How long POST /v1/translate waits for its job before answering 202. @default 30000 */
+  SYNC_WAIT_MS: int(0).default(30_000),
+  /** Upper bound for a client's `Prefer: wait=N`. @default 120000 */
+  SYNC_WAIT_MAX_MS: int(0).default(120_000),
+  /** Longest accepted `src_text`, in characters. @default 5000 */
+  MAX_TEXT_CHARS: int(1, 100_000).default(5000),
+  /** Largest accepted request body on /v1/translate, in bytes. @default 1048576 */
+  MAX_BODY_BYTES: int(1024).default(1_048_576),
+  /** How long results of finished jobs are kept, in seconds. @default 86400 */
+  RESULT_TTL_S: int(1).default(86_400),
+  /** Upper bound on finished jobs kept, whatever their age. @default 100000 */
+  RESULT_MAX_COUNT: int(1).default(100_000),
+
+  /** Jobs one worker process holds in flight (BullMQ concurrency). @default 50 */
+  WORKER_CONCURRENCY: int(1, 10_000).default(50),
+  /** Attempts per job before it fails for good. @default 3 */
+  JOB_ATTEMPTS: int(1, 100).default(3),
+  /** First retry delay; doubles each attempt, with jitter. @default 500 */
+  JOB_BACKOFF_MS: int(0).default(500),
+  /** Stall detection: how often a worker checks for stalled jobs (ms). @default 30000 */
+  STALLED_INTERVAL_MS: int(100).default(30_000),
+  /** Lock duration of an active job (ms); a crashed worker's job is taken over after it. @default 30000 */
+  LOCK_DURATION_MS: int(100).default(30_000),
+  /** How long a stopping worker waits for jobs in flight (ms). @default 25000 */
+  SHUTDOWN_GRACE_MS: int(0).default(25_000),
+
+  /** Google API key. Without it (and without ADC) the service runs against the emulator. */
+  GOOGLE_TRANSLATE_API_KEY: optionalString,
+  /** Path of a service-account JSON file (Application Default Credentials). */
+  GOOGLE_APPLICATION_CREDENTIALS: optionalString,
+  /** Replaces Google's base URL, e.g. http://127.0.0.1:8089/language/translate/v2 (the emulator). */
+  GOOGLE_CLOUD_TRANSLATE_ENDPOINT: optionalString,
+  /** Per-request timeout for calls to Google (ms). @default 15000 */
+  PROVIDER_TIMEOUT_MS: int(100).default(15_000),
+
+  /** pino level. @default info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Allow source and translated texts in logs (they may be private). @default false */
+  LOG_TEXTS: bool.default(false),
+
+  /** Port of the emulator started by `npm start` / `npm run emulator`. @default 8089 */
+  EMULATOR_PORT: int(0, 65535).default(8089),
+  /** Emulated provider latency (ms). @default 0 */
+  EMULATOR_LATENCY_MS: int(0).default(0),
+  /** Share of emulator requests answered with EMULATOR_FAULT_KIND (0..1). @default 0 */
+  EMULATOR_FAULT_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** What an injected fault looks like. @default 503 */
+  EMULATOR_FAULT_KIND: z.enum(['500', '503', '429', '403-quota', '403-daily', 'hang']).default('503'),
+});
+
+export type Config = Readonly<z.infer<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (default: `process.env`). Throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const value = env[name];
+        // Values of secrets are never echoed.
+        const shown = /KEY|PASSWORD|SECRET|TOKEN|CREDENTIALS|URL/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const config = result.data;
+  if (config.SYNC_WAIT_MS > config.SYNC_WAIT_MAX_MS) {
+    throw new ConfigError([`SYNC_WAIT_MS (${config.SYNC_WAIT_MS}) must not exceed SYNC_WAIT_MAX_MS (${config.SYNC_WAIT_MAX_MS})`]);
+  }
+  return Object.freeze(config);
+}
+
+/** True when no Google credentials are configured: the service should use the emulator. */
+export function usesEmulator(config: Config): boolean {
+  return !config.GOOGLE_TRANSLATE_API_KEY && !config.GOOGLE_APPLICATION_CREDENTIALS;
+}
+
+/** Loads the config or exits the process with a readable message: for main entry points only. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
