@@ -1,0 +1,47 @@
+/**
+ * `npm run emulator`: the Translation v2 emulator as a process. Settings come from the config
+ * module (EMULATOR_PORT, EMULATOR_LATENCY_MS, EMULATOR_FAULT_RATE, EMULATOR_FAULT_KIND, and HOST,
+ * shared with the API); at run time they can be changed with `POST /__emulator/options`.
+ */
+import { pino } from 'pino';
+import { loadConfigOrExit } from '../shared/config.js';
+import { createEmulator } from './create-emulator.js';
+
+const config = loadConfigOrExit();
+const log = pino({ name: 'emulator', level: config.LOG_LEVEL });
+
+const emulator = await createEmulator({
+  port: config.EMULATOR_PORT,
+  // Same interface as the API: in a container the workers reach it over the network.
+  host: config.HOST,
+  latencyMs: config.EMULATOR_LATENCY_MS,
+  faultRate: config.EMULATOR_FAULT_RATE,
+  faultKind: config.EMULATOR_FAULT_KIND,
+});
+
+log.info(
+  {
+    endpoint: emulator.endpoint,
+    latencyMs: config.EMULATOR_LATENCY_MS,
+    faultRate: config.EMULATOR_FAULT_RATE,
+    faultKind: config.EMULATOR_FAULT_KIND,
+  },
+  `translate emulator listening on ${emulator.endpoint}`,
+);
+
+let stopping = false;
+function stop(signal: NodeJS.Signals): void {
+  // A second signal forces the exit, should closing ever hang.
+  if (stopping) process.exit(1);
+  stopping = true;
+  log.info({ signal }, 'translate emulator stopping');
+  emulator.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'translate emulator close failed');
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
