@@ -28,7 +28,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/api/**', '**/worker/**', '../api/*', '../worker/*'], message: 'shared/ must not import from api/ or worker/.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/api/**', '**/worker/**', '../api/*', '../worker/*'],
+              message: 'shared/ must not import from api/ or worker/.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -49,6 +49,9 @@ const envSchema = z.object({
   /** Upper bound on finished jobs kept, whatever their age. @default 100000 */
   RESULT_MAX_COUNT: int(1).default(100_000),
 
+  /** On SIGTERM the API lets open waits run this long before answering them 202 (ms). @default 5000 */
+  API_DRAIN_MS: int(0).default(5000),
+
   /** Jobs one worker process holds in flight (BullMQ concurrency). @default 50 */
   WORKER_CONCURRENCY: int(1, 10_000).default(50),
   /** Attempts per job before it fails for good. @default 3 */
@@ -95,8 +98,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses an environment (default: `process.env`). Throws ConfigError listing every problem. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Parses an environment (default: `process.env`), with optional overrides on top.
+ * Throws ConfigError listing every problem.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  overrides: Record<string, string> = {},
+): Config {
+  const env = { ...source, ...overrides };
   const result = envSchema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(
@@ -104,14 +114,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         const name = issue.path.join('.');
         const value = env[name];
         // Values of secrets are never echoed.
-        const shown = /KEY|PASSWORD|SECRET|TOKEN|CREDENTIALS|URL/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+        const shown = /KEY|PASSWORD|SECRET|TOKEN|CREDENTIALS|URL/.test(name)
+          ? ''
+          : ` (got ${JSON.stringify(value)})`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );
   }
   const config = result.data;
   if (config.SYNC_WAIT_MS > config.SYNC_WAIT_MAX_MS) {
-    throw new ConfigError([`SYNC_WAIT_MS (${config.SYNC_WAIT_MS}) must not exceed SYNC_WAIT_MAX_MS (${config.SYNC_WAIT_MAX_MS})`]);
+    throw new ConfigError([
+      `SYNC_WAIT_MS (${config.SYNC_WAIT_MS}) must not exceed SYNC_WAIT_MAX_MS (${config.SYNC_WAIT_MAX_MS})`,
+    ]);
   }
   return Object.freeze(config);
 }
@@ -119,6 +133,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** True when no Google credentials are configured: the service should use the emulator. */
 export function usesEmulator(config: Config): boolean {
   return !config.GOOGLE_TRANSLATE_API_KEY && !config.GOOGLE_APPLICATION_CREDENTIALS;
+}
+
+/**
+ * Where and how the worker reaches the provider. Without credentials it is the local emulator
+ * (with a placeholder key, since the emulator wants one like Google does).
+ */
+export function providerSettings(config: Config): { emulated: boolean; key?: string; endpoint?: string } {
+  if (usesEmulator(config)) {
+    return {
+      emulated: true,
+      key: 'emulator-key',
+      endpoint:
+        config.GOOGLE_CLOUD_TRANSLATE_ENDPOINT ??
+        `http://127.0.0.1:${config.EMULATOR_PORT}/language/translate/v2`,
+    };
+  }
+  return {
+    emulated: false,
+    ...(config.GOOGLE_TRANSLATE_API_KEY ? { key: config.GOOGLE_TRANSLATE_API_KEY } : {}),
+    ...(config.GOOGLE_CLOUD_TRANSLATE_ENDPOINT ? { endpoint: config.GOOGLE_CLOUD_TRANSLATE_ENDPOINT } : {}),
+  };
 }
 
 /** Loads the config or exits the process with a readable message: for main entry points only. */

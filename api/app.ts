@@ -1,0 +1,34 @@
+/**
+ * The Express app, built from its dependencies so tests can drive it without a port.
+ * Route handlers are thin; errors travel to the one error handler registered last.
+ */
+import express, { type Express } from 'express';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { requestId } from './http/request-id.js';
+import { healthRoutes, type HealthState } from './routes/health-routes.js';
+import { jobRoutes } from './routes/job-routes.js';
+import { translateRoutes } from './routes/translate-routes.js';
+import type { TranslationService } from './translation-service.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  translations: TranslationService;
+  health: HealthState;
+}
+
+export function createApp({ config, logger, translations, health }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestId);
+  app.use(healthRoutes(health));
+  app.use(translateRoutes(config, translations));
+  app.use(jobRoutes(translations));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,101 @@
+/**
+ * Wires the API's long-lived parts: one producer Redis connection (fails fast), one Queue, one
+ * QueueEvents reader and one JobWaiter per process. Used by api/main.ts, `npm start` and tests.
+ */
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Express } from 'express';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
+import { createRedis } from '../shared/redis.js';
+import { createApp } from './app.js';
+import { JobWaiter } from './job-waiter.js';
+import { TranslationService } from './translation-service.js';
+
+export interface Api {
+  app: Express;
+  queue: Queue;
+  waiter: JobWaiter;
+  /** Resolves once Redis answered and the events reader is running. */
+  ready(): Promise<void>;
+  listen(port?: number, host?: string): Promise<{ server: Server; url: string }>;
+  /** Graceful stop: readiness fails, no new connections, open waits answered, then disconnect. */
+  close(): Promise<void>;
+}
+
+export function createApi({ config, logger }: { config: Config; logger: Logger }): Api {
+  const redis = createRedis(config.REDIS_URL, 'producer');
+  const eventsConnection = createRedis(config.REDIS_URL, 'blocking');
+  // Errors are reported through readiness and 503s; without listeners ioredis would print them all.
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (producer) error'));
+  eventsConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis (events) error'));
+
+  const queue = new Queue(QUEUE_NAMES.translate, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: translateJobOptions(config),
+  });
+  queue.on('error', (err) => logger.debug({ err: err.message }, 'queue error'));
+  const queueEvents = new QueueEvents(QUEUE_NAMES.translate, {
+    connection: eventsConnection,
+    prefix: config.QUEUE_PREFIX,
+  });
+  queueEvents.on('error', (err) => logger.debug({ err: err.message }, 'queue events error'));
+  const waiter = new JobWaiter({
+    queueEvents,
+    redis,
+    jobKey: (id) => `${config.QUEUE_PREFIX}:${QUEUE_NAMES.translate}:${id}`,
+  });
+  const translations = new TranslationService({ queue, redis, waiter });
+
+  let draining = false;
+  let server: Server | undefined;
+  const app = createApp({ config, logger, translations, health: { redis, draining: () => draining } });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    queue,
+    waiter,
+    async ready() {
+      await queueEvents.waitUntilReady();
+      await queue.waitUntilReady();
+    },
+    listen(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        const s = createServer({ keepAliveTimeout: 65_000 }, app);
+        s.headersTimeout = 66_000;
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          server = s;
+          const address = s.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+          resolve({ server: s, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        const closed = server
+          ? new Promise<void>((resolve) => server!.close(() => resolve()))
+          : Promise.resolve();
+        server?.closeIdleConnections();
+        // Open waits get a short window to complete; after it they are answered 202 + job id.
+        await Promise.race([closed, new Promise((r) => setTimeout(r, config.API_DRAIN_MS).unref())]);
+        waiter.close();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+        server?.closeAllConnections();
+        await Promise.race([
+          Promise.allSettled([queueEvents.close(), queue.close()]),
+          new Promise((r) => setTimeout(r, 2000).unref()),
+        ]);
+        redis.disconnect();
+        eventsConnection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

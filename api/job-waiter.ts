@@ -1,0 +1,174 @@
+/**
+ * Waits for job completions without per-job listeners: one QueueEvents stream reader per API
+ * process dispatches to a map of waiters. Every wait is bounded by its own timer, and a sweep
+ * reads the job hashes directly for waits older than `sweepAfterMs`, so an event that was missed
+ * (reconnect, a trimmed events stream, a job that finished before its wait was registered) only
+ * delays an answer, never loses it.
+ */
+import type { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export type JobOutcome =
+  { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };
+
+interface Waiter {
+  resolve: (outcome: JobOutcome | undefined) => void;
+  since: number;
+}
+
+export interface JobWaiterOptions {
+  queueEvents: QueueEvents;
+  /** Producer connection used by the sweep. */
+  redis: Redis;
+  /** Key of a job hash: `${prefix}:${queue}:${id}`. */
+  jobKey: (jobId: string) => string;
+  /** A wait this old gets its job read directly once per sweep. @default 1000 */
+  sweepAfterMs?: number;
+  /** @default 1000 */
+  sweepEveryMs?: number;
+}
+
+export class JobWaiter {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(private readonly options: JobWaiterOptions) {
+    const { queueEvents } = options;
+    queueEvents.on('completed', ({ jobId, returnvalue }) =>
+      this.settle(jobId, { status: 'completed', returnvalue: parseReturnValue(returnvalue) }),
+    );
+    queueEvents.on('failed', ({ jobId, failedReason }) =>
+      this.settle(jobId, { status: 'failed', failedReason }),
+    );
+    this.sweepTimer = setInterval(() => void this.sweep(), options.sweepEveryMs ?? 1000);
+    this.sweepTimer.unref();
+  }
+
+  /** Number of open waits (for metrics and tests). */
+  get size(): number {
+    let n = 0;
+    for (const set of this.waiters.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Registers a wait *before* the job is added, so its completion event cannot be missed.
+   * `wait()` resolves with the outcome, or undefined on timeout or abort.
+   */
+  register(jobId: string): {
+    wait: (timeoutMs: number, signal?: AbortSignal) => Promise<JobOutcome | undefined>;
+    cancel: () => void;
+  } {
+    let resolveOutcome!: (o: JobOutcome | undefined) => void;
+    const outcome = new Promise<JobOutcome | undefined>((resolve) => (resolveOutcome = resolve));
+    const waiter: Waiter = { resolve: resolveOutcome, since: Date.now() };
+    let set = this.waiters.get(jobId);
+    if (!set) this.waiters.set(jobId, (set = new Set()));
+    set.add(waiter);
+
+    const remove = () => {
+      const current = this.waiters.get(jobId);
+      if (!current) return;
+      current.delete(waiter);
+      if (current.size === 0) this.waiters.delete(jobId);
+    };
+    const cancel = () => {
+      remove();
+      resolveOutcome(undefined);
+    };
+
+    return {
+      cancel,
+      wait: async (timeoutMs, signal) => {
+        if (signal?.aborted) {
+          cancel();
+          return undefined;
+        }
+        const timer = setTimeout(cancel, timeoutMs);
+        const onAbort = () => cancel();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          return await outcome;
+        } finally {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          remove();
+        }
+      },
+    };
+  }
+
+  /** Reads a job's outcome straight from its hash (undefined while it is not finished). */
+  async check(jobId: string): Promise<JobOutcome | undefined> {
+    const [outcome] = await this.readOutcomes([jobId]);
+    return outcome;
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+    for (const set of this.waiters.values()) for (const w of set) w.resolve(undefined);
+    this.waiters.clear();
+  }
+
+  private settle(jobId: string, outcome: JobOutcome): void {
+    const set = this.waiters.get(jobId);
+    if (!set) return;
+    this.waiters.delete(jobId);
+    for (const w of set) w.resolve(outcome);
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping || this.waiters.size === 0 || this.options.redis.status !== 'ready') return;
+    this.sweeping = true;
+    try {
+      const cutoff = Date.now() - (this.options.sweepAfterMs ?? 1000);
+      const due: string[] = [];
+      for (const [jobId, set] of this.waiters) {
+        for (const w of set) {
+          if (w.since <= cutoff) {
+            due.push(jobId);
+            break;
+          }
+        }
+      }
+      for (let i = 0; i < due.length; i += 500) {
+        const ids = due.slice(i, i + 500);
+        const outcomes = await this.readOutcomes(ids);
+        ids.forEach((id, n) => {
+          const outcome = outcomes[n];
+          if (outcome) this.settle(id, outcome);
+        });
+      }
+    } catch {
+      // Redis away: the next sweep tries again; each wait is still bounded by its timer.
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async readOutcomes(jobIds: string[]): Promise<(JobOutcome | undefined)[]> {
+    const pipeline = this.options.redis.pipeline();
+    for (const id of jobIds)
+      pipeline.hmget(this.options.jobKey(id), 'finishedOn', 'returnvalue', 'failedReason');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, fields]) => {
+      if (err) return undefined;
+      const [finishedOn, returnvalue, failedReason] = fields as (string | null)[];
+      if (!finishedOn) return undefined;
+      if (failedReason !== null && failedReason !== undefined && returnvalue === null) {
+        return { status: 'failed', failedReason };
+      }
+      return { status: 'completed', returnvalue: parseReturnValue(returnvalue ?? 'null') };
+    });
+  }
+}
+
+function parseReturnValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

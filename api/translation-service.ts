@@ -1,0 +1,160 @@
+/**
+ * Sync translation: enqueue one job, wait for it within the client's budget, shape the answer.
+ * Also reads job state for GET /v1/jobs/{id}.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppError, NotFoundError, UnavailableError, decodeJobFailure } from '../shared/errors.js';
+import { JOB_NAMES } from '../shared/queues.js';
+import {
+  translateJobResult,
+  type JobResponse,
+  type TranslateJobResult,
+  type JobStatus,
+  type TranslateJobData,
+  type TranslateRequest,
+  type TranslateResponse,
+} from '../shared/schemas.js';
+import type { JobOutcome, JobWaiter } from './job-waiter.js';
+
+export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
+
+export interface TranslationServiceDeps {
+  queue: Queue;
+  redis: Redis;
+  waiter: JobWaiter;
+  /** Bound on any single Redis call made while a client waits. @default 2000 */
+  redisTimeoutMs?: number;
+}
+
+export class TranslationService {
+  constructor(private readonly deps: TranslationServiceDeps) {}
+
+  async submit(request: TranslateRequest, waitMs: number, signal?: AbortSignal): Promise<SubmitResult> {
+    const jobId = randomUUID();
+    const data = toJobData(request);
+    const registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
+    try {
+      await this.redisCall(() => this.deps.queue.add(JOB_NAMES.translate, data, { jobId }));
+    } catch (err) {
+      registration?.cancel();
+      throw err;
+    }
+    if (!registration) return { kind: 'pending', jobId };
+    const outcome =
+      (await registration.wait(waitMs, signal)) ?? (signal?.aborted ? undefined : await this.tryCheck(jobId));
+    if (!outcome) return { kind: 'pending', jobId };
+    return { kind: 'done', response: toResponse(jobId, data, request.src_lang, outcomeResult(outcome)) };
+  }
+
+  async getJob(jobId: string): Promise<JobResponse> {
+    const job = await this.redisCall(() => this.deps.queue.getJob(jobId));
+    if (!job) throw new NotFoundError(`No job ${jobId} (unknown, or its result has expired).`);
+    const state = await this.redisCall(() => job.getState());
+    return toJobResponse(job, state);
+  }
+
+  /** A last direct read before answering 202: closes the race with a completion we did not hear of. */
+  private async tryCheck(jobId: string): Promise<JobOutcome | undefined> {
+    try {
+      return await this.redisCall(() => this.deps.waiter.check(jobId));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Fails fast while Redis is away instead of queueing commands (the client gets 503 at once). */
+  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.deps.redis.status !== 'ready') throw new UnavailableError('Redis is unavailable.');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new UnavailableError('Redis did not answer in time.')),
+            this.deps.redisTimeoutMs ?? 2000,
+          );
+        }),
+      ]);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new UnavailableError('Redis is unavailable.', err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export function toJobData(request: TranslateRequest): TranslateJobData {
+  return {
+    text: request.src_text,
+    target: request.tgt_lang,
+    format: request.format ?? 'text',
+    ...(request.src_lang && request.src_lang !== 'auto' ? { source: request.src_lang } : {}),
+  };
+}
+
+interface Translated {
+  text: string;
+  detected?: string;
+}
+
+/** The translation of a finished job, or the job's failure as a typed error. */
+function outcomeResult(outcome: JobOutcome): Translated {
+  if (outcome.status === 'failed') {
+    const failure = decodeJobFailure(outcome.failedReason);
+    throw new AppError(failure.code, failure.message);
+  }
+  const parsed = translateJobResult.safeParse(outcome.returnvalue);
+  if (!parsed.success) throw new AppError('internal_error');
+  return fromJobResult(parsed.data);
+}
+
+function fromJobResult(result: TranslateJobResult): Translated {
+  return { text: result.text, ...(result.detected_source ? { detected: result.detected_source } : {}) };
+}
+
+function toResponse(
+  jobId: string,
+  data: TranslateJobData,
+  srcLang: string | undefined,
+  result: Translated,
+): TranslateResponse {
+  return {
+    job_id: jobId,
+    src_lang: srcLang ?? data.source ?? 'auto',
+    src_text: data.text,
+    tgt_lang: data.target,
+    tgt_text: result.text,
+    ...(result.detected ? { detected_src_lang: result.detected } : {}),
+  };
+}
+
+const STATUS_BY_STATE: Record<string, JobStatus> = {
+  completed: 'completed',
+  failed: 'failed',
+  active: 'active',
+};
+
+function toJobResponse(job: Job, state: string): JobResponse {
+  const status = STATUS_BY_STATE[state] ?? 'queued';
+  const data = job.data as TranslateJobData;
+  const base: JobResponse = {
+    job_id: String(job.id),
+    status,
+    attempts: job.attemptsMade,
+    created_at: new Date(job.timestamp).toISOString(),
+    ...(job.finishedOn ? { finished_at: new Date(job.finishedOn).toISOString() } : {}),
+  };
+  if (status === 'completed') {
+    const parsed = translateJobResult.safeParse(job.returnvalue);
+    if (parsed.success) {
+      base.result = toResponse(base.job_id, data, data.source, fromJobResult(parsed.data));
+    }
+  } else if (status === 'failed') {
+    base.error = decodeJobFailure(job.failedReason);
+  }
+  return base;
+}

@@ -1,0 +1,83 @@
+/**
+ * `npm start`: the whole service in one process on embedded defaults — API, one worker, Redis
+ * (configured, or a private one), and the Google emulator when no credentials are set.
+ * Production runs the parts separately (`npm run api`, `npm run worker`).
+ */
+import { createApi } from '../api/create-api.js';
+import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
+import { ConfigError, loadConfig, usesEmulator } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { createTranslationWorker } from '../worker/create-worker.js';
+import { redisAnswers, redisServerInstalled, startPrivateRedis } from './local-redis.js';
+
+function fail(message: string): never {
+  process.stderr.write(`\n${message}\n\n`);
+  process.exit(1);
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}
+
+const notes: string[] = [];
+let stopRedis: (() => void) | undefined;
+if (!(await redisAnswers(config.REDIS_URL))) {
+  if (!redisServerInstalled()) {
+    fail(
+      `No Redis answers at ${config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')} and redis-server is not installed.\n` +
+        'Install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis),\n' +
+        'or point REDIS_URL at a running Redis.',
+    );
+  }
+  const redis = await startPrivateRedis();
+  stopRedis = redis.stop;
+  config = loadConfig(undefined, { REDIS_URL: redis.url });
+  notes.push(`No Redis answered, so a private redis-server runs at ${redis.url} (nothing kept on disk).`);
+}
+
+const logger = createLogger(config, 'translation-service');
+let emulator: Emulator | undefined;
+if (usesEmulator(config)) {
+  emulator = await createEmulator({ port: config.EMULATOR_PORT, latencyMs: config.EMULATOR_LATENCY_MS });
+  notes.push(
+    `EMULATED TRANSLATIONS: no Google credentials are set, so the built-in Google Translate emulator at ${emulator.url}`,
+    'answers instead of Google (its output looks like "[en] your text"). Set GOOGLE_TRANSLATE_API_KEY for real translations.',
+  );
+}
+
+const api = createApi({ config, logger });
+await api.ready();
+const { url } = await api.listen();
+const worker = createTranslationWorker({ config, logger });
+await worker.worker.waitUntilReady();
+
+const line = '='.repeat(78);
+process.stdout.write(
+  [
+    '',
+    line,
+    ` Translation service ready at ${url}`,
+    ` Try: curl -s ${url}/v1/translate -H 'content-type: application/json' \\`,
+    `        -d '{"src_text":"안녕하세요","tgt_lang":"en"}'`,
+    ...notes.map((n) => ` ${n}`),
+    line,
+    '',
+  ].join('\n') + '\n',
+);
+
+let stopping = false;
+async function stop() {
+  if (stopping) process.exit(1);
+  stopping = true;
+  await api.close();
+  await worker.close();
+  await emulator?.close();
+  stopRedis?.();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

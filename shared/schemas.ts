@@ -1,0 +1,82 @@
+/**
+ * Wire contracts: HTTP bodies and job payloads. The API validates with these before anything
+ * reaches a queue; the worker validates job data again because Redis content is untrusted.
+ */
+import { z } from 'zod';
+
+/** BCP-47-like: `en`, `pt-BR`, `zh-TW`, `zh-Hant-TW`. Letters, digits and hyphens, 2–10 chars. */
+export const languageCode = z
+  .string()
+  .min(2, 'must be 2 to 10 characters')
+  .max(10, 'must be 2 to 10 characters')
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language code like "en", "pt-BR" or "zh-TW"');
+
+export const textFormat = z.enum(['text', 'html']);
+export type TextFormat = z.infer<typeof textFormat>;
+
+/** A string without NUL bytes or unpaired surrogates (neither survives a trip to Google). */
+export const cleanText = (maxChars: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((s) => [...s].length <= maxChars, `must be at most ${maxChars} characters`)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+    .refine((s) => s.isWellFormed(), 'must not contain unpaired surrogates');
+
+/** `src_lang` absent or "auto" means: let the provider detect it. */
+const srcLang = z.union([z.literal('auto'), languageCode]).optional();
+
+export function translateRequestSchema(maxChars: number) {
+  return z.strictObject({
+    src_text: cleanText(maxChars),
+    tgt_lang: languageCode,
+    src_lang: srcLang,
+    format: textFormat.optional(),
+  });
+}
+export type TranslateRequest = z.infer<ReturnType<typeof translateRequestSchema>>;
+
+/** Job payload of the `translate` queue. */
+export const translateJobData = z.object({
+  text: z.string().min(1),
+  target: languageCode,
+  /** Absent: detect. */
+  source: languageCode.optional(),
+  format: textFormat,
+});
+export type TranslateJobData = z.infer<typeof translateJobData>;
+
+/** What a worker returns for a translate job (BullMQ stores it as the job's return value). */
+export const translateJobResult = z.object({
+  text: z.string(),
+  detected_source: z.string().optional(),
+});
+export type TranslateJobResult = z.infer<typeof translateJobResult>;
+
+/** 200 body of POST /v1/translate, and `result` of GET /v1/jobs/{id}. */
+export interface TranslateResponse {
+  job_id: string;
+  src_lang: string;
+  src_text: string;
+  tgt_lang: string;
+  tgt_text: string;
+  detected_src_lang?: string;
+}
+
+export const jobStatus = z.enum(['queued', 'active', 'completed', 'failed']);
+export type JobStatus = z.infer<typeof jobStatus>;
+
+export interface JobResponse {
+  job_id: string;
+  status: JobStatus;
+  result?: TranslateResponse;
+  error?: { code: string; message: string };
+  attempts: number;
+  created_at: string;
+  finished_at?: string;
+}
+
+/** BullMQ job ids we hand out: UUIDs, so anything else can be refused before Redis is asked. */
+export const jobId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not a job id');

@@ -1,0 +1,69 @@
+/**
+ * Builds a BullMQ worker for the translate queue. Used by worker/main.ts, `npm start` and tests.
+ */
+import { Worker } from 'bullmq';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { QUEUE_NAMES } from '../shared/queues.js';
+import { createRedis } from '../shared/redis.js';
+import { GoogleTranslator, type Translator } from './provider/google-translator.js';
+import { createTranslateProcessor } from './translate-processor.js';
+
+export interface TranslationWorker {
+  worker: Worker;
+  /** Stops taking jobs, lets jobs in flight finish within SHUTDOWN_GRACE_MS, then disconnects. */
+  close(): Promise<void>;
+}
+
+export interface CreateWorkerDeps {
+  config: Config;
+  logger: Logger;
+  /** Defaults to the Google client built from config. */
+  translator?: Translator;
+}
+
+export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
+  const connection = createRedis(config.REDIS_URL, 'blocking');
+  let worker: Worker | undefined = undefined;
+  const processor = createTranslateProcessor({
+    translator: translator ?? new GoogleTranslator(config),
+    logger,
+    rateLimit: async (ms) => worker?.rateLimit(ms),
+    rateLimitPauseMs: Math.max(config.JOB_BACKOFF_MS, 1000),
+  });
+  worker = new Worker(QUEUE_NAMES.translate, processor, {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.LOCK_DURATION_MS,
+    stalledInterval: config.STALLED_INTERVAL_MS,
+    maxStalledCount: 1,
+  });
+  const w = worker;
+  w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
+  w.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      logger.warn({ jobId: job.id, reason: err.message }, 'job failed for good');
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker: w,
+    close() {
+      closing ??= (async () => {
+        // worker.close() waits for jobs in flight without a bound of its own.
+        const graceful = w.close().then(() => true);
+        const timer = new Promise<boolean>((resolve) =>
+          setTimeout(resolve, config.SHUTDOWN_GRACE_MS, false).unref(),
+        );
+        if (!(await Promise.race([graceful, timer]))) {
+          logger.warn('shutdown grace period over: closing with jobs in flight (they will be retried)');
+          await Promise.race([w.close(true), new Promise((r) => setTimeout(r, 2000).unref())]);
+        }
+        connection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

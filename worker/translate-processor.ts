@@ -1,0 +1,58 @@
+/**
+ * Turns one translate job into one provider segment and its result.
+ * Job data comes from Redis and is untrusted: it is validated again, and a malformed job fails
+ * without retry.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { encodeJobFailure } from '../shared/errors.js';
+import { translateJobData, type TranslateJobResult } from '../shared/schemas.js';
+import type { Logger } from '../shared/logger.js';
+import { classifyProviderError } from './provider/classify-provider-error.js';
+import type { Translator } from './provider/google-translator.js';
+
+export interface TranslateProcessorDeps {
+  translator: Translator;
+  logger: Logger;
+  /** Slows the whole fleet down when Google reports a quota problem (BullMQ worker.rateLimit). */
+  rateLimit: (ms: number) => Promise<void>;
+  /** How long the fleet pauses after a quota answer. */
+  rateLimitPauseMs: number;
+}
+
+export function createTranslateProcessor(deps: TranslateProcessorDeps) {
+  return async function processTranslateJob(job: Job): Promise<TranslateJobResult> {
+    const parsed = translateJobData.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(
+        encodeJobFailure({ code: 'validation_failed', message: 'Malformed job data.' }),
+      );
+    }
+    const data = parsed.data;
+    try {
+      const [translation] = await deps.translator.translate({
+        texts: [data.text],
+        target: data.target,
+        format: data.format,
+        ...(data.source ? { source: data.source } : {}),
+      });
+      if (!translation) throw new Error('provider returned no translation');
+      return {
+        text: translation.text,
+        ...(translation.detectedSource ? { detected_source: translation.detectedSource } : {}),
+      };
+    } catch (err) {
+      const failure = classifyProviderError(err);
+      deps.logger.warn(
+        { jobId: job.id, kind: failure.kind, status: failure.status, attempt: job.attemptsMade + 1 },
+        'provider call failed',
+      );
+      const reason = encodeJobFailure({ code: failure.code, message: failure.message });
+      if (failure.kind === 'permanent') throw new UnrecoverableError(reason);
+      if (failure.kind === 'rate_limited') {
+        await deps.rateLimit(deps.rateLimitPauseMs);
+        throw Worker.RateLimitError();
+      }
+      throw new Error(reason);
+    }
+  };
+}
