@@ -3,12 +3,12 @@
  * module (EMULATOR_PORT, EMULATOR_LATENCY_MS, EMULATOR_FAULT_RATE, EMULATOR_FAULT_KIND, and HOST,
  * shared with the API); at run time they can be changed with `POST /__emulator/options`.
  */
-import { pino } from 'pino';
+import { createLogger } from '../shared/logger.js';
 import { loadConfigOrExit } from '../shared/config.js';
 import { createEmulator } from './create-emulator.js';
 
 const config = loadConfigOrExit();
-const log = pino({ name: 'emulator', level: config.LOG_LEVEL });
+const log = createLogger(config, 'emulator');
 
 const emulator = await createEmulator({
   port: config.EMULATOR_PORT,
