@@ -1,6 +1,7 @@
 /**
  * Builds a BullMQ worker for the translate queue. Used by worker/main.ts, `npm start` and tests.
  */
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -34,6 +35,8 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   worker = new Worker(QUEUE_NAMES.translate, processor, {
     connection,
     prefix: config.QUEUE_PREFIX,
+    // Recorded on each job as `processedBy`: which process did the work.
+    name: `${hostname()}:${process.pid}`,
     concurrency: config.WORKER_CONCURRENCY,
     lockDuration: config.LOCK_DURATION_MS,
     stalledInterval: config.STALLED_INTERVAL_MS,
