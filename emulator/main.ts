@@ -4,6 +4,7 @@
  * shared with the API); at run time they can be changed with `POST /__emulator/options`.
  */
 import { createLogger } from '../shared/logger.js';
+import { exitOnSignals } from '../shared/shutdown.js';
 import { loadConfigOrExit } from '../shared/config.js';
 import { createEmulator } from './create-emulator.js';
 
@@ -29,19 +30,4 @@ log.info(
   `translate emulator listening on ${emulator.endpoint}`,
 );
 
-let stopping = false;
-function stop(signal: NodeJS.Signals): void {
-  // A second signal forces the exit, should closing ever hang.
-  if (stopping) process.exit(1);
-  stopping = true;
-  log.info({ signal }, 'translate emulator stopping');
-  emulator.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, 'translate emulator close failed');
-      process.exit(1);
-    },
-  );
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+exitOnSignals(log, 'translate emulator stopping', () => emulator.close());

@@ -1,4 +1,5 @@
 /** Worker process entry point: parse config, start one worker, stop cleanly on SIGTERM/SIGINT. */
+import { exitOnSignals } from '../shared/shutdown.js';
 import { loadConfigOrExit, usesEmulator } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { createTranslationWorker } from './create-worker.js';
@@ -13,21 +14,4 @@ logger.info(
   'worker started',
 );
 
-let stopping = false;
-function stop(signal: string) {
-  if (stopping) {
-    logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
-  }
-  stopping = true;
-  logger.info({ signal }, 'stopping: no new jobs, finishing jobs in flight');
-  close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      logger.error({ err }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-}
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+exitOnSignals(logger, 'stopping: no new jobs, finishing jobs in flight', close);
