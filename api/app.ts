@@ -6,9 +6,11 @@ import express, { type Express } from 'express';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { httpMetrics } from './http/http-metrics.js';
 import { requestId } from './http/request-id.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { translateRoutes } from './routes/translate-routes.js';
 import type { TranslationService } from './translation-service.js';
 
@@ -25,7 +27,9 @@ export function createApp({ config, logger, translations, health }: AppDeps): Ex
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestId);
+  app.use(httpMetrics);
   app.use(healthRoutes(health));
+  app.use(metricsRoutes(config));
   app.use(translateRoutes(config, translations));
   app.use(jobRoutes(translations));
   app.use(notFoundHandler);

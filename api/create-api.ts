@@ -12,6 +12,8 @@ import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { createApp } from './app.js';
 import { JobWaiter } from './job-waiter.js';
+import { trackOpenWaits } from './metrics.js';
+import { startQueueDepthSampler } from './queue-depth-sampler.js';
 import { TranslationService } from './translation-service.js';
 
 export interface Api {
@@ -49,6 +51,8 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     jobKey: (id) => `${config.QUEUE_PREFIX}:${QUEUE_NAMES.translate}:${id}`,
   });
   const translations = new TranslationService({ queue, redis, waiter });
+  const stopSampler = startQueueDepthSampler([queue], config.QUEUE_METRICS_INTERVAL_MS, logger);
+  const untrackWaits = trackOpenWaits(() => waiter.size);
 
   let draining = false;
   let server: Server | undefined;
@@ -79,6 +83,8 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     close() {
       closing ??= (async () => {
         draining = true;
+        stopSampler();
+        untrackWaits();
         const closed = server
           ? new Promise<void>((resolve) => server!.close(() => resolve()))
           : Promise.resolve();

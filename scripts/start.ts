@@ -8,6 +8,8 @@ import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
 import { ConfigError, loadConfig, usesEmulator } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { createTranslationWorker } from '../worker/create-worker.js';
+import { startMetricsServer } from '../worker/metrics-server.js';
+import { workerRegistry } from '../worker/metrics.js';
 import { redisAnswers, redisServerInstalled, startPrivateRedis } from './local-redis.js';
 
 function fail(message: string): never {
@@ -54,6 +56,16 @@ await api.ready();
 const { url } = await api.listen();
 const worker = createTranslationWorker({ config, logger });
 await worker.worker.waitUntilReady();
+const workerMetrics =
+  config.WORKER_METRICS_PORT === undefined
+    ? undefined
+    : await startMetricsServer({
+        registry: workerRegistry,
+        port: config.WORKER_METRICS_PORT,
+        host: config.HOST,
+        token: config.METRICS_TOKEN,
+      });
+if (workerMetrics) notes.push(`Worker metrics: ${workerMetrics.url}/metrics (API metrics: ${url}/metrics).`);
 
 const line = '='.repeat(78);
 process.stdout.write(
@@ -75,6 +87,7 @@ async function stop() {
   stopping = true;
   await api.close();
   await worker.close();
+  await workerMetrics?.close();
   await emulator?.close();
   stopRedis?.();
   process.exit(0);

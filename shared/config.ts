@@ -79,6 +79,30 @@ const envSchema = z.object({
   /** Allow source and translated texts in logs (they may be private). @default false */
   LOG_TEXTS: bool.default(false),
 
+  /**
+   * Bearer token required by `GET /metrics` (API) and the worker metrics server when set.
+   * Unset: metrics are open (keep the port internal).
+   */
+  METRICS_TOKEN: optionalString,
+  /**
+   * Port of the worker's Prometheus endpoint (`GET /metrics`). Unset or empty: no metrics server
+   * (several workers in one process or host would clash); 0 picks a free port. @default unset
+   */
+  WORKER_METRICS_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    int(0, 65535).optional(),
+  ),
+  /** How often the API samples queue depth (BullMQ job counts) for /metrics (ms). @default 5000 */
+  QUEUE_METRICS_INTERVAL_MS: int(100).default(5000),
+  /**
+   * Turns on the bull-board dashboard at /admin/queues, behind this secret: send it as
+   * `Authorization: Bearer <token>` or as the password of HTTP basic auth (user ADMIN_USER).
+   * Unset: no dashboard. @default unset
+   */
+  ADMIN_TOKEN: optionalString,
+  /** User name for basic auth on /admin/queues. @default admin */
+  ADMIN_USER: z.string().min(1).default('admin'),
+
   /** Port of the emulator started by `npm start` / `npm run emulator`. @default 8089 */
   EMULATOR_PORT: int(0, 65535).default(8089),
   /** Emulated provider latency (ms). @default 0 */

@@ -7,7 +7,9 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
+import { recordJobMetrics } from './job-metrics.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
+import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { createTranslateProcessor } from './translate-processor.js';
 
 export interface TranslationWorker {
@@ -27,7 +29,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   const connection = createRedis(config.REDIS_URL, 'blocking');
   let worker: Worker | undefined = undefined;
   const processor = createTranslateProcessor({
-    translator: translator ?? new GoogleTranslator(config),
+    translator: new InstrumentedTranslator(translator ?? new GoogleTranslator(config)),
     logger,
     rateLimit: async (ms) => worker?.rateLimit(ms),
     rateLimitPauseMs: Math.max(config.JOB_BACKOFF_MS, 1000),
@@ -43,6 +45,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     maxStalledCount: 1,
   });
   const w = worker;
+  recordJobMetrics(w);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
   w.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {

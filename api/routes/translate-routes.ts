@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Config } from '../../shared/config.js';
 import { translateRequestSchema } from '../../shared/schemas.js';
 import { methodNotAllowed } from '../http/error-handler.js';
+import { translateRequests } from '../metrics.js';
 import { jsonBody } from '../http/json-body.js';
 import { preferredWaitMs } from '../http/prefer-wait.js';
 import { validate } from '../http/validate.js';
@@ -19,7 +20,11 @@ export function translateRoutes(config: Config, service: TranslationService): Ro
       // A client that goes away stops waiting; its job still completes and can be fetched.
       const abort = new AbortController();
       res.on('close', () => abort.abort());
-      const result = await service.submit(request, waitMs, abort.signal);
+      const result = await service.submit(request, waitMs, abort.signal).catch((err: unknown) => {
+        translateRequests.inc({ outcome: 'error' });
+        throw err;
+      });
+      translateRequests.inc({ outcome: result.kind });
       if (req.get('prefer')) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
       if (result.kind === 'done') {
         res.json(result.response);

@@ -1,0 +1,65 @@
+/**
+ * Prometheus metrics of the API process, in a registry of its own (served at GET /metrics).
+ * The metric objects are module singletons so any API module can record into them; tests assert
+ * deltas, since several stacks may share one process.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export const apiRegistry = new Registry();
+collectDefaultMetrics({ register: apiRegistry });
+
+/** By Express route pattern (never the raw path, to keep label values bounded) and status. */
+export const httpRequestDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration by method, route pattern and status code.',
+  labelNames: ['method', 'route', 'status_code'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  registers: [apiRegistry],
+});
+
+/** Sampled on an interval by the API (QUEUE_METRICS_INTERVAL_MS), never computed per request. */
+export const queueJobs = new Gauge({
+  name: 'translation_queue_jobs',
+  help: 'Jobs in a queue by state (waiting, active, delayed, failed, prioritized, completed), sampled.',
+  labelNames: ['queue', 'state'] as const,
+  registers: [apiRegistry],
+});
+
+/** Requests submitted by outcome: done (answered with the result), pending (202), error. */
+export const translateRequests = new Counter({
+  name: 'translation_api_requests_total',
+  help: 'POST /v1/translate requests by outcome: done (200 with the result), pending (202) or error.',
+  labelNames: ['outcome'] as const,
+  registers: [apiRegistry],
+});
+
+/** Batch metrics, for the batch API (recorded where batches are accepted). */
+export const batchesSubmitted = new Counter({
+  name: 'translation_batches_submitted_total',
+  help: 'Batches accepted by the API.',
+  registers: [apiRegistry],
+});
+export const batchItemsSubmitted = new Counter({
+  name: 'translation_batch_items_submitted_total',
+  help: 'Items in accepted batches.',
+  registers: [apiRegistry],
+});
+
+const openWaitSources = new Set<() => number>();
+/** Sum over every JobWaiter of the process, read at scrape time (a map size: no Redis call). */
+export const openWaits = new Gauge({
+  name: 'translation_api_open_waits',
+  help: 'Requests currently waiting for their job in this API process.',
+  registers: [apiRegistry],
+  collect() {
+    let n = 0;
+    for (const source of openWaitSources) n += source();
+    this.set(n);
+  },
+});
+
+/** Adds a source of open waits (one per API instance); returns its removal. */
+export function trackOpenWaits(source: () => number): () => void {
+  openWaitSources.add(source);
+  return () => openWaitSources.delete(source);
+}

@@ -1,0 +1,19 @@
+/** Records job outcomes of a BullMQ worker into the worker metrics (completed, failed by reason, retries). */
+import type { Worker } from 'bullmq';
+import { decodeJobFailure } from '../shared/errors.js';
+import { jobLatency, jobRetries, jobsCompleted, jobsFailed } from './metrics.js';
+
+export function recordJobMetrics(worker: Worker): void {
+  const queue = worker.name;
+  worker.on('completed', (job) => {
+    jobsCompleted.inc({ queue });
+    if (job.finishedOn) jobLatency.observe({ queue }, Math.max(0, job.finishedOn - job.timestamp) / 1000);
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const reason = decodeJobFailure(err.message).code;
+    // UnrecoverableError ends a job before its attempts are used up.
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    (final ? jobsFailed : jobRetries).inc({ queue, reason });
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Prometheus metrics of a worker process, in a registry of its own (served on WORKER_METRICS_PORT
+ * by worker/metrics-server.ts). Metric objects are module singletons: the provider decorators
+ * (cache, batcher, quota limiter) and the batch worker import and record into them.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { classifyProviderError } from './provider/classify-provider-error.js';
+
+export const workerRegistry = new Registry();
+collectDefaultMetrics({ register: workerRegistry });
+
+export const jobsCompleted = new Counter({
+  name: 'translation_jobs_completed_total',
+  help: 'Jobs completed, by queue.',
+  labelNames: ['queue'] as const,
+  registers: [workerRegistry],
+});
+
+/** Final failures only (attempts used up, or a permanent error); `reason` is the error code. */
+export const jobsFailed = new Counter({
+  name: 'translation_jobs_failed_total',
+  help: 'Jobs failed for good, by queue and reason (the error code a client sees).',
+  labelNames: ['queue', 'reason'] as const,
+  registers: [workerRegistry],
+});
+
+/** Failed attempts that will be retried. */
+export const jobRetries = new Counter({
+  name: 'translation_job_retries_total',
+  help: 'Failed job attempts that the queue retries, by queue and reason.',
+  labelNames: ['queue', 'reason'] as const,
+  registers: [workerRegistry],
+});
+
+/** From enqueue to completion: what a client waiting on the job experiences. */
+export const jobLatency = new Histogram({
+  name: 'translation_job_latency_seconds',
+  help: 'Time from enqueue to completion of completed jobs, by queue.',
+  labelNames: ['queue'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [workerRegistry],
+});
+
+/** One observation per HTTP call to the provider; outcome is ok or a classifyProviderError kind. */
+export const providerRequestDuration = new Histogram({
+  name: 'translation_provider_request_duration_seconds',
+  help: 'Duration of provider (Google) requests, by outcome: ok, transient, rate_limited, permanent.',
+  labelNames: ['outcome'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+  registers: [workerRegistry],
+});
+
+export const providerSegments = new Histogram({
+  name: 'translation_provider_segments',
+  help: 'Segments (texts) per provider request.',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+  registers: [workerRegistry],
+});
+
+/** Characters (Unicode code points) of the texts sent; what Google bills for. */
+export const providerCharacters = new Counter({
+  name: 'translation_provider_characters_total',
+  help: 'Characters sent to the provider (billed by Google on successful requests), by outcome.',
+  labelNames: ['outcome'] as const,
+  registers: [workerRegistry],
+});
+
+/** For the translation cache (perf): a hit is a segment answered without the provider. */
+export const cacheHits = new Counter({
+  name: 'translation_cache_hits_total',
+  help: 'Segments answered from the translation cache.',
+  registers: [workerRegistry],
+});
+export const cacheMisses = new Counter({
+  name: 'translation_cache_misses_total',
+  help: 'Segments not found in the translation cache.',
+  registers: [workerRegistry],
+});
+
+/** For the fleet quota limiter (rel): time a provider request waited for quota. */
+export const quotaWait = new Histogram({
+  name: 'translation_quota_wait_seconds',
+  help: 'Time provider requests waited for the fleet quota.',
+  buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [workerRegistry],
+});
+
+/** The outcome label of a provider call that threw. */
+export function providerOutcome(err: unknown): string {
+  return classifyProviderError(err).kind;
+}
