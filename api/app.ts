@@ -7,6 +7,7 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
+import { requestLogger } from './http/request-logger.js';
 import { requestId } from './http/request-id.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
@@ -28,6 +29,7 @@ export function createApp({ config, logger, translations, health }: AppDeps): Ex
   app.set('query parser', 'simple');
   app.use(requestId);
   app.use(httpMetrics);
+  app.use(requestLogger(logger));
   app.use(healthRoutes(health));
   app.use(metricsRoutes(config));
   app.use(translateRoutes(config, translations));

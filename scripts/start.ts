@@ -41,7 +41,8 @@ if (!(await redisAnswers(config.REDIS_URL))) {
   notes.push(`No Redis answered, so a private redis-server runs at ${redis.url} (nothing kept on disk).`);
 }
 
-const logger = createLogger(config, 'translation-service');
+// Readable lines for a person at a terminal; JSON when piped or collected.
+const logger = createLogger(config, 'translation-service', { pretty: process.stdout.isTTY === true });
 let emulator: Emulator | undefined;
 if (usesEmulator(config)) {
   emulator = await createEmulator({ port: config.EMULATOR_PORT, latencyMs: config.EMULATOR_LATENCY_MS });

@@ -1,14 +1,35 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from './config.js';
 
 export type { Logger };
+
+export interface LoggerOptions {
+  /** Human-readable lines instead of JSON: for a terminal (`npm start` passes stdout.isTTY). */
+  pretty?: boolean;
+  /** Where lines go (tests capture them). @default stdout */
+  destination?: DestinationStream;
+}
 
 /**
  * pino JSON logger. Credentials are redacted wherever they appear in logged objects; texts are kept
  * out of logs unless LOG_TEXTS=true (callers check `config.LOG_TEXTS` before logging a text).
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string): Logger {
-  return pino({
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL'>,
+  name: string,
+  options: LoggerOptions = {},
+): Logger {
+  const destination = options.pretty
+    ? pretty({
+        colorize: true,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+        ...(options.destination ? { destination: options.destination } : {}),
+      })
+    : options.destination;
+  const opts = {
     name,
     level: config.LOG_LEVEL,
     redact: {
@@ -19,10 +40,14 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string): L
         '*.key',
         '*.apiKey',
         '*.password',
+        '*.token',
         'config.GOOGLE_TRANSLATE_API_KEY',
         'config.REDIS_URL',
+        'config.METRICS_TOKEN',
+        'config.ADMIN_TOKEN',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(opts, destination) : pino(opts);
 }

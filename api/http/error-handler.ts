@@ -32,18 +32,16 @@ export function toAppError(err: unknown): AppError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
-    const requestId = res.getHeader('X-Request-Id');
+    // req.log (pino-http) carries the request id; without it (no request logger) it is added here.
+    const log = (req as { log?: Logger }).log ?? logger.child({ requestId: res.getHeader('X-Request-Id') });
     if (appError.status >= 500) {
       const cause =
         appError.cause instanceof Error
           ? { message: appError.cause.message, stack: appError.cause.stack }
           : undefined;
-      logger.error(
-        { requestId, code: appError.code, method: req.method, path: req.path, cause },
-        appError.message,
-      );
+      log.error({ code: appError.code, method: req.method, path: req.path, cause }, appError.message);
     } else {
-      logger.debug({ requestId, code: appError.code, method: req.method, path: req.path }, appError.message);
+      log.debug({ code: appError.code, method: req.method, path: req.path }, appError.message);
     }
     if (res.headersSent) {
       res.destroy();

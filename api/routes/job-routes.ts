@@ -11,6 +11,7 @@ export function jobRoutes(service: TranslationService): Router {
     .get(async (req, res) => {
       const id = jobId.safeParse(req.params.id);
       if (!id.success) throw new NotFoundError(`No job ${JSON.stringify(req.params.id).slice(0, 80)}.`);
+      res.locals.jobId = id.data;
       res.json(await service.getJob(id.data));
     })
     .all(methodNotAllowed(['GET']));

@@ -25,6 +25,7 @@ export function translateRoutes(config: Config, service: TranslationService): Ro
         throw err;
       });
       translateRequests.inc({ outcome: result.kind });
+      res.locals.jobId = result.kind === 'done' ? result.response.job_id : result.jobId;
       if (req.get('prefer')) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
       if (result.kind === 'done') {
         res.json(result.response);

@@ -11,6 +11,7 @@ import { createRedis, deleteKeysWithPrefix } from '../../shared/redis.js';
 import { createTranslationWorker, type TranslationWorker } from '../../worker/create-worker.js';
 import { createEmulator, type Emulator } from '../../emulator/create-emulator.js';
 import type { EmulatorOptions } from '../../emulator/emulator-options.js';
+import type { DestinationStream } from 'pino';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -46,12 +47,22 @@ export function stackEnv(
 }
 
 export async function startStack(
-  options: { env?: Record<string, string>; workers?: number; emulator?: EmulatorOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    workers?: number;
+    emulator?: EmulatorOptions;
+    /** Where API and worker lines go (tests that assert on logs capture them). */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<Stack> {
   const emulator = await createEmulator({ port: 0, ...options.emulator });
   const prefix = testPrefix();
   const config = loadConfig(stackEnv(emulator, prefix, options.env));
-  const logger = createLogger(config, 'test');
+  const logger = createLogger(
+    config,
+    'test',
+    options.logDestination ? { destination: options.logDestination } : {},
+  );
   const api = createApi({ config, logger });
   await api.ready();
   const { url } = await api.listen(0, '127.0.0.1');
