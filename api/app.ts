@@ -9,20 +9,24 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
 import { requestLogger } from './http/request-logger.js';
 import { requestId } from './http/request-id.js';
+import { batchRoutes } from './routes/batch-routes.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { translateRoutes } from './routes/translate-routes.js';
 import type { TranslationService } from './translation-service.js';
+import type { BatchService } from './batch-service.js';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   translations: TranslationService;
   health: HealthState;
+  /** Batch routes are mounted when given. */
+  batches?: BatchService;
 }
 
-export function createApp({ config, logger, translations, health }: AppDeps): Express {
+export function createApp({ config, logger, translations, health, batches }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -34,6 +38,7 @@ export function createApp({ config, logger, translations, health }: AppDeps): Ex
   app.use(metricsRoutes(config));
   app.use(translateRoutes(config, translations));
   app.use(jobRoutes(translations));
+  if (batches) app.use(batchRoutes(config, batches));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -11,6 +11,7 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { createApp } from './app.js';
+import { BatchService } from './batch-service.js';
 import { JobWaiter } from './job-waiter.js';
 import { trackOpenWaits } from './metrics.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
@@ -56,7 +57,14 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
 
   let draining = false;
   let server: Server | undefined;
-  const app = createApp({ config, logger, translations, health: { redis, draining: () => draining } });
+  const batches = new BatchService({ config, logger, redis });
+  const app = createApp({
+    config,
+    logger,
+    translations,
+    batches,
+    health: { redis, draining: () => draining },
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -85,6 +93,8 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
         draining = true;
         stopSampler();
         untrackWaits();
+        // SSE streams end now; their clients reconnect to another instance with Last-Event-ID.
+        batches.endStreams();
         const closed = server
           ? new Promise<void>((resolve) => server!.close(() => resolve()))
           : Promise.resolve();
@@ -92,6 +102,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
         // Open waits get a short window to complete; after it they are answered 202 + job id.
         await Promise.race([closed, new Promise((r) => setTimeout(r, config.API_DRAIN_MS).unref())]);
         waiter.close();
+        await batches.close();
         await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
         server?.closeAllConnections();
         await Promise.race([

@@ -65,6 +65,34 @@ const envSchema = z.object({
   /** How long a stopping worker waits for jobs in flight (ms). @default 25000 */
   SHUTDOWN_GRACE_MS: int(0).default(25_000),
 
+  /** Most items one batch may hold, after `src_texts` × `tgt_langs` expansion (more → 413). @default 10000 */
+  MAX_BATCH_ITEMS: int(1, 1_000_000).default(10_000),
+  /** Largest accepted body on POST /v1/batches, in bytes. @default 16777216 */
+  MAX_BATCH_BODY_BYTES: int(1024).default(16 * 1024 * 1024),
+  /** Batch chunk jobs one worker process runs at once (a queue of their own, so sync jobs keep theirs). @default 8 */
+  BATCH_WORKER_CONCURRENCY: int(1, 1000).default(8),
+  /**
+   * Most characters (UTF-16 units) of distinct texts in one provider request of a batch, besides
+   * Google's 128 segments. Google recommends ≤ 5,000 per request; its hard limit is ~100 KB, which
+   * any value up to 30,000 respects whatever the script. @default 5000
+   */
+  BATCH_CHUNK_MAX_CHARS: int(1, 30_000).default(5000),
+  /** Least time between two SSE `progress` events of one stream (ms). @default 250 */
+  BATCH_EVENTS_INTERVAL_MS: int(10, 60_000).default(250),
+  /** Key of the `X-Signature: sha256=<hmac>` on batch webhooks; without it `callback_url` is refused. */
+  WEBHOOK_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters',
+  ),
+  /** Allow callback URLs that resolve to loopback, private or link-local addresses (tests, local dev). @default false */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** Delivery attempts of one webhook before it is given up. @default 8 */
+  WEBHOOK_ATTEMPTS: int(1, 100).default(8),
+  /** First webhook retry delay; exponential with jitter (ms). @default 1000 */
+  WEBHOOK_BACKOFF_MS: int(0).default(1000),
+  /** Timeout of one webhook delivery (ms). @default 5000 */
+  WEBHOOK_TIMEOUT_MS: int(100).default(5000),
+
   /** Google API key. Without it (and without ADC) the service runs against the emulator. */
   GOOGLE_TRANSLATE_API_KEY: optionalString,
   /** Path of a service-account JSON file (Application Default Credentials). */

@@ -7,8 +7,12 @@ import type { DefaultJobOptions } from 'bullmq';
 import type { Config } from './config.js';
 
 export const QUEUE_NAMES = {
-  /** Interactive and batch translation jobs. */
+  /** Interactive (sync) translation jobs. */
   translate: 'translate',
+  /** Batch chunk jobs: up to 128 distinct texts of one batch each (shared/batch-jobs.ts). */
+  translateBatch: 'translate-batch',
+  /** Webhook deliveries of finished batches. */
+  batchWebhook: 'batch-webhook',
 } as const;
 
 export const JOB_NAMES = {

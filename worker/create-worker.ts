@@ -11,9 +11,12 @@ import { recordJobMetrics } from './job-metrics.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { createTranslateProcessor } from './translate-processor.js';
+import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 
 export interface TranslationWorker {
   worker: Worker;
+  /** Batch chunk and webhook workers, sharing this process's Translator. */
+  batch: BatchWorkers;
   /** Stops taking jobs, lets jobs in flight finish within SHUTDOWN_GRACE_MS, then disconnects. */
   close(): Promise<void>;
 }
@@ -28,8 +31,11 @@ export interface CreateWorkerDeps {
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
   const connection = createRedis(config.REDIS_URL, 'blocking');
   let worker: Worker | undefined = undefined;
+  // One provider chain per process, shared by the sync and the batch consumers.
+  const provider = new InstrumentedTranslator(translator ?? new GoogleTranslator(config));
+  const batch = createBatchWorkers({ config, logger, translator: provider });
   const processor = createTranslateProcessor({
-    translator: new InstrumentedTranslator(translator ?? new GoogleTranslator(config)),
+    translator: provider,
     logger,
     rateLimit: async (ms) => worker?.rateLimit(ms),
     rateLimitPauseMs: Math.max(config.JOB_BACKOFF_MS, 1000),
@@ -56,8 +62,10 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   let closing: Promise<void> | undefined;
   return {
     worker: w,
+    batch,
     close() {
       closing ??= (async () => {
+        const batchClosed = batch.close();
         // worker.close() waits for jobs in flight without a bound of its own.
         const graceful = w.close().then(() => true);
         const timer = new Promise<boolean>((resolve) =>
@@ -67,6 +75,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
           logger.warn('shutdown grace period over: closing with jobs in flight (they will be retried)');
           await Promise.race([w.close(true), new Promise((r) => setTimeout(r, 2000).unref())]);
         }
+        await batchClosed;
         connection.disconnect();
       })();
       return closing;

@@ -1,0 +1,212 @@
+/**
+ * Batches on the API side: accept (validate, store the items in one MULTI, add every chunk job
+ * with one addBulk), read status and result pages, cancel, wait for a small batch to finish.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  BATCH_JOB_NAMES,
+  batchChunkJobOptions,
+  batchWebhookJobOptions,
+  type BatchChunkJobData,
+} from '../shared/batch-jobs.js';
+import type { BatchResultsResponse } from '../shared/batch-schemas.js';
+import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
+import type { Config } from '../shared/config.js';
+import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { QUEUE_NAMES } from '../shared/queues.js';
+import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
+import { enqueueWebhook } from '../shared/batch-webhook.js';
+import { parseBatchRequest } from './batch-request.js';
+import { planChunks } from './batch-plan.js';
+
+export interface BatchServiceDeps {
+  config: Config;
+  logger: Logger;
+  /** The API's producer connection (fails fast). */
+  redis: Redis;
+}
+
+export class BatchService {
+  readonly store: BatchStore;
+  private readonly chunks: Queue;
+  private readonly webhooks: Queue;
+  private readonly streams = new Set<AbortController>();
+
+  constructor(private readonly deps: BatchServiceDeps) {
+    const { config, redis, logger } = deps;
+    this.store = new BatchStore(redis, config.QUEUE_PREFIX, config.RESULT_TTL_S);
+    this.chunks = new Queue(QUEUE_NAMES.translateBatch, {
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      defaultJobOptions: batchChunkJobOptions(config),
+    });
+    this.webhooks = new Queue(QUEUE_NAMES.batchWebhook, {
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      defaultJobOptions: batchWebhookJobOptions(config),
+    });
+    for (const q of [this.chunks, this.webhooks]) {
+      q.on('error', (err) => logger.debug({ err: err.message }, 'batch queue error'));
+    }
+  }
+
+  /** Accepts a batch; with an Idempotency-Key already used, returns that batch instead. */
+  async submit(body: unknown, idempotencyKey?: string): Promise<{ state: BatchState; created: boolean }> {
+    const { config } = this.deps;
+    const parsed = parseBatchRequest(body, config);
+    if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
+
+    const id = randomUUID();
+    if (idempotencyKey) {
+      const existing = await this.redisCall(() => this.store.claimIdempotencyKey(idempotencyKey, id));
+      if (existing !== id) return { state: await this.awaitCreated(existing), created: false };
+    }
+    const chunks = planChunks(parsed.items, config.BATCH_CHUNK_MAX_CHARS);
+    const now = Date.now();
+    try {
+      await this.redisCall(() =>
+        this.store.create(id, parsed.items, chunks.length, {
+          now,
+          ...(parsed.callbackUrl ? { callbackUrl: parsed.callbackUrl } : {}),
+        }),
+      );
+      await this.redisCall(
+        () =>
+          this.chunks.addBulk(
+            chunks.map((chunk) => ({
+              name: BATCH_JOB_NAMES.chunk,
+              data: { batch_id: id, ...chunk } satisfies BatchChunkJobData,
+            })),
+          ),
+        10_000,
+      );
+    } catch (err) {
+      // Nothing half-made stays behind: a retry with the same key starts afresh.
+      await Promise.allSettled([
+        this.store.remove(id),
+        idempotencyKey ? this.store.releaseIdempotencyKey(idempotencyKey) : Promise.resolve(),
+      ]);
+      throw err;
+    }
+    this.deps.logger.info(
+      { batchId: id, items: parsed.items.length, chunks: chunks.length },
+      'batch accepted',
+    );
+    return {
+      state: {
+        id,
+        status: 'running',
+        total: parsed.items.length,
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+        cancelRequested: false,
+        chunks: chunks.length,
+        createdAt: now,
+      },
+      created: true,
+    };
+  }
+
+  async state(id: string): Promise<BatchState> {
+    const state = await this.redisCall(() => this.store.state(id));
+    if (!state) throw notFound(id);
+    return state;
+  }
+
+  async results(id: string, offset: number, limit: number): Promise<BatchResultsResponse> {
+    const page = await this.redisCall(() => this.store.page(id, offset, limit));
+    if (!page) throw notFound(id);
+    const end = offset + page.items.length;
+    return { items: page.items, next_offset: end < page.state.total ? end : null };
+  }
+
+  async cancel(id: string): Promise<BatchState> {
+    const outcome = await this.redisCall(() => this.store.cancel(id));
+    if (!outcome) throw notFound(id);
+    const state = await this.state(id);
+    if (outcome.finalized) await this.redisCall(() => enqueueWebhook(this.webhooks, state));
+    return state;
+  }
+
+  /** Polls the batch until it is final or `ms` ran out (small batches used synchronously). */
+  async waitFinished(id: string, ms: number, signal?: AbortSignal): Promise<BatchState> {
+    const end = Date.now() + ms;
+    let state = await this.state(id);
+    while (!isFinal(state.status) && Date.now() < end && !signal?.aborted) {
+      await sleep(Math.min(50, Math.max(1, end - Date.now())));
+      state = await this.state(id);
+    }
+    return state;
+  }
+
+  /** Registers an SSE stream so close() can end it (its client reconnects elsewhere with Last-Event-ID). */
+  trackStream(): AbortController {
+    const controller = new AbortController();
+    this.streams.add(controller);
+    controller.signal.addEventListener('abort', () => this.streams.delete(controller), { once: true });
+    return controller;
+  }
+
+  endStreams(): void {
+    for (const stream of this.streams) stream.abort();
+  }
+
+  async close(): Promise<void> {
+    this.endStreams();
+    await Promise.race([
+      Promise.allSettled([this.chunks.close(), this.webhooks.close()]),
+      sleep(2000, undefined, { ref: false }),
+    ]);
+  }
+
+  private async checkCallbackUrl(url: string): Promise<void> {
+    const { config } = this.deps;
+    if (!config.WEBHOOK_SECRET) {
+      throw new ValidationError([
+        { path: 'body.callback_url', message: 'webhooks are not enabled on this server (no WEBHOOK_SECRET)' },
+      ]);
+    }
+    const problem = await callbackUrlProblem(url, config.WEBHOOK_ALLOW_PRIVATE);
+    if (problem) {
+      throw new ValidationError([{ path: 'body.callback_url', message: `refused: ${problem}` }]);
+    }
+  }
+
+  /** A concurrent request with the same Idempotency-Key may still be writing its batch. */
+  private async awaitCreated(id: string): Promise<BatchState> {
+    for (let i = 0; i < 40; i++) {
+      const state = await this.redisCall(() => this.store.state(id));
+      if (state) return state;
+      await sleep(50);
+    }
+    throw new UnavailableError('The batch for this Idempotency-Key is still being created.');
+  }
+
+  /** Fails fast while Redis is away instead of queueing commands (the client gets 503 at once). */
+  private async redisCall<T>(fn: () => Promise<T>, timeoutMs = 2000): Promise<T> {
+    if (this.deps.redis.status !== 'ready') throw new UnavailableError('Redis is unavailable.');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new UnavailableError('Redis did not answer in time.')), timeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new UnavailableError('Redis is unavailable.', err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`No batch ${id} (unknown, or it has expired).`);
+}

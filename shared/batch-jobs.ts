@@ -1,0 +1,56 @@
+/**
+ * Job payloads and options of the batch queues (`translate-batch`, `batch-webhook`). The worker
+ * validates job data again with these schemas: Redis content is untrusted.
+ */
+import type { DefaultJobOptions } from 'bullmq';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import { languageCode, textFormat } from './schemas.js';
+
+/** Google v2 takes at most 128 segments per request. */
+export const MAX_CHUNK_SEGMENTS = 128;
+
+/**
+ * One chunk: distinct texts sharing source, target and format. `indexes[k]` lists the batch items
+ * whose text is `texts[k]` (identical texts are translated once).
+ */
+export const batchChunkJobData = z.object({
+  batch_id: z.string().min(1),
+  chunk: z.number().int().min(0),
+  target: languageCode,
+  source: languageCode.optional(),
+  format: textFormat,
+  texts: z.array(z.string().min(1)).min(1).max(MAX_CHUNK_SEGMENTS),
+  indexes: z
+    .array(z.array(z.number().int().min(0)).min(1))
+    .min(1)
+    .max(MAX_CHUNK_SEGMENTS),
+});
+export type BatchChunkJobData = z.infer<typeof batchChunkJobData>;
+
+export const batchWebhookJobData = z.object({
+  batch_id: z.string().min(1),
+  url: z.string().url(),
+});
+export type BatchWebhookJobData = z.infer<typeof batchWebhookJobData>;
+
+export const BATCH_JOB_NAMES = { chunk: 'chunk', webhook: 'webhook' } as const;
+
+/** Chunk jobs: transient failures retry in the queue; results live in the batch's keys, not in the job. */
+export function batchChunkJobOptions(config: Config): DefaultJobOptions {
+  return {
+    attempts: config.JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
+  };
+}
+
+export function batchWebhookJobOptions(config: Config): DefaultJobOptions {
+  return {
+    attempts: config.WEBHOOK_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.WEBHOOK_BACKOFF_MS, jitter: 0.5 },
+    removeOnComplete: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
+    removeOnFail: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * Batch webhooks: enqueued once when a batch becomes final (by whoever finalized it: the worker
+ * that settled the last chunk, or the API when a cancel found nothing in flight), then delivered
+ * by the worker with retries. Body: the batch status; header `X-Signature: sha256=<hex>`, the
+ * HMAC-SHA256 of the raw body with WEBHOOK_SECRET.
+ */
+import { createHmac } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { BATCH_JOB_NAMES, type BatchWebhookJobData } from './batch-jobs.js';
+import type { BatchState } from './batch-store.js';
+
+export async function enqueueWebhook(queue: Queue, state: BatchState): Promise<void> {
+  if (!state.callbackUrl) return;
+  const data: BatchWebhookJobData = { batch_id: state.id, url: state.callbackUrl };
+  // A fixed job id: even if two callers raced to enqueue it, one delivery job exists.
+  await queue.add(BATCH_JOB_NAMES.webhook, data, { jobId: `webhook-${state.id}` });
+}
+
+export function webhookSignature(rawBody: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+}

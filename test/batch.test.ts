@@ -1,0 +1,475 @@
+/** POST /v1/batches and friends through the real stack: API, Redis, batch worker, Google client, emulator. */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SECRET = 'test-webhook-secret-0123456789';
+
+async function finished(stack: Stack, id: string, timeoutMs = 10_000) {
+  return eventually(async () => {
+    const res = await getJson(`${stack.url}/v1/batches/${id}`);
+    return res.body.status !== 'running' ? res.body : undefined;
+  }, timeoutMs);
+}
+
+async function allResults(stack: Stack, id: string, limit = 1000) {
+  const items = [];
+  let offset: number | null = 0;
+  while (offset !== null) {
+    const page = await getJson(`${stack.url}/v1/batches/${id}/results?offset=${offset}&limit=${limit}`);
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    offset = page.body.next_offset;
+  }
+  return items;
+}
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** Reads an SSE stream until `stop` says so (or the server ends it). */
+async function readEvents(
+  url: string,
+  headers: Record<string, string> = {},
+  stop: (events: SseEvent[]) => boolean = () => false,
+): Promise<SseEvent[]> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers, signal: abort.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const events: SseEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let at: number;
+      while ((at = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        const event: SseEvent = {};
+        for (const line of block.split('\n')) {
+          const [field, ...rest] = line.split(':');
+          const value = rest.join(':').replace(/^ /, '');
+          if (field === 'id' || field === 'event' || field === 'data') event[field] = value;
+        }
+        if (event.event) events.push(event);
+      }
+      if (stop(events)) break;
+    }
+  } finally {
+    abort.abort();
+  }
+  return events;
+}
+
+describe('batches', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        MAX_BATCH_ITEMS: '300',
+        BATCH_EVENTS_INTERVAL_MS: '20',
+        WEBHOOK_SECRET: SECRET,
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_BACKOFF_MS: '50',
+        JOB_ATTEMPTS: '2',
+      },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  it('accepts the items form and returns results in submission order with refs', async () => {
+    const items = [
+      { src_text: '안녕하세요', tgt_lang: 'en', ref: 'greeting' },
+      { src_text: 'bonjour', tgt_lang: 'de', src_lang: 'fr', ref: 2 },
+      { src_text: '<b>a & b</b>', tgt_lang: 'ja', src_lang: 'en', format: 'html' },
+      { src_text: 'bonjour', tgt_lang: 'de', src_lang: 'fr', ref: 'dup' },
+    ];
+    const res = await postJson(`${stack.url}/v1/batches`, { items });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({
+      batch_id: expect.stringMatching(UUID),
+      status: 'running',
+      total: 4,
+      links: {
+        self: `/v1/batches/${res.body.batch_id}`,
+        results: `/v1/batches/${res.body.batch_id}/results`,
+        events: `/v1/batches/${res.body.batch_id}/events`,
+      },
+    });
+    expect(res.headers.get('location')).toBe(`/v1/batches/${res.body.batch_id}`);
+    const done = await finished(stack, res.body.batch_id);
+    expect(done).toEqual({
+      batch_id: res.body.batch_id,
+      status: 'completed',
+      total: 4,
+      completed: 4,
+      failed: 0,
+      cancelled: 0,
+      created_at: expect.any(String),
+      finished_at: expect.any(String),
+    });
+    const results = await allResults(stack, res.body.batch_id);
+    expect(results).toEqual([
+      {
+        index: 0,
+        ref: 'greeting',
+        src_text: '안녕하세요',
+        tgt_lang: 'en',
+        status: 'completed',
+        tgt_text: 'Hello',
+        detected_src_lang: 'ko',
+      },
+      {
+        index: 1,
+        ref: 2,
+        src_text: 'bonjour',
+        tgt_lang: 'de',
+        status: 'completed',
+        tgt_text: 'Hallo',
+      },
+      {
+        index: 2,
+        src_text: '<b>a & b</b>',
+        tgt_lang: 'ja',
+        status: 'completed',
+        tgt_text: expect.stringContaining('&amp;'),
+      },
+      {
+        index: 3,
+        ref: 'dup',
+        src_text: 'bonjour',
+        tgt_lang: 'de',
+        status: 'completed',
+        tgt_text: 'Hallo',
+      },
+    ]);
+    // Identical texts of a batch are translated once.
+    expect(stack.emulator.seenCount('bonjour')).toBe(1);
+  });
+
+  it('accepts src_texts × tgt_langs, fills provider requests, pages results', async () => {
+    stack.emulator.resetStats();
+    const texts = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+    const res = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: texts,
+      tgt_langs: ['en', 'ja'],
+      src_lang: 'fr',
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.total).toBe(200);
+    const done = await finished(stack, res.body.batch_id);
+    expect(done).toMatchObject({ status: 'completed', completed: 200, failed: 0 });
+    const results = await allResults(stack, res.body.batch_id, 30);
+    expect(results).toHaveLength(200);
+    results.forEach((item, i) => {
+      const text = texts[Math.floor(i / 2)];
+      const lang = i % 2 === 0 ? 'en' : 'ja';
+      expect(item).toEqual({
+        index: i,
+        src_text: text,
+        tgt_lang: lang,
+        status: 'completed',
+        tgt_text: `[${lang}] ${text}`,
+      });
+    });
+    // One request per target language: 100 segments each.
+    const stats = stack.emulator.stats();
+    expect(stats.requests).toBe(2);
+    expect(stats.log.map((e) => e.segments)).toEqual([100, 100]);
+  });
+
+  it('rejects the whole batch with 400 listing every bad index, and 413 past MAX_BATCH_ITEMS', async () => {
+    const bad = await postJson(`${stack.url}/v1/batches`, {
+      items: [
+        { src_text: 'ok', tgt_lang: 'en' },
+        { src_text: '', tgt_lang: 'en' },
+        { src_text: 'ok', tgt_lang: 'english!' },
+        { src_text: 'ok', tgt_lang: 'en', extra: 1 },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_failed');
+    expect(bad.body.error.message).toBe('3 of 4 items are not valid (indexes 1, 2, 3).');
+    expect(bad.body.error.details.map((d: { index: number }) => d.index)).toEqual([1, 2, 3]);
+    expect(bad.body.error.details[0]).toEqual({
+      path: 'body.items.1.src_text',
+      message: 'must not be empty',
+      index: 1,
+    });
+
+    const badText = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: ['a', 'b\u0000'],
+      tgt_langs: ['en'],
+    });
+    expect(badText.status).toBe(400);
+    expect(badText.body.error.details).toEqual([
+      { path: 'body.src_texts.1', message: 'must not contain NUL characters', index: 1 },
+    ]);
+
+    const empty = await postJson(`${stack.url}/v1/batches`, { items: [] });
+    expect(empty.status).toBe(400);
+
+    const tooMany = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: Array.from({ length: 101 }, (_, i) => `t${i}`),
+      tgt_langs: ['en', 'ja', 'de'],
+    });
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error).toEqual({
+      code: 'batch_too_large',
+      message: 'The batch has 303 items; at most 300 are allowed.',
+    });
+  });
+
+  it('returns the same batch for the same Idempotency-Key', async () => {
+    const body = { items: [{ src_text: 'idempotent', tgt_lang: 'en' }] };
+    const key = `key-${Date.now()}`;
+    const first = await postJson(`${stack.url}/v1/batches`, body, { 'Idempotency-Key': key });
+    const second = await postJson(`${stack.url}/v1/batches`, body, { 'Idempotency-Key': key });
+    const other = await postJson(`${stack.url}/v1/batches`, body, { 'Idempotency-Key': `${key}-2` });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.body.batch_id).toBe(first.body.batch_id);
+    expect(other.body.batch_id).not.toBe(first.body.batch_id);
+    await finished(stack, first.body.batch_id);
+    await finished(stack, other.body.batch_id);
+    expect(stack.emulator.seenCount('idempotent')).toBe(2);
+  });
+
+  it('Prefer: wait=N answers 200 with the finished batch and its results', async () => {
+    const res = await postJson(
+      `${stack.url}/v1/batches`,
+      { items: [{ src_text: 'quick one', tgt_lang: 'ko', src_lang: 'en', ref: 'q' }] },
+      { Prefer: 'wait=5' },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'completed',
+      total: 1,
+      completed: 1,
+      items: [{ index: 0, ref: 'q', status: 'completed', tgt_text: '[ko] quick one' }],
+    });
+  });
+
+  it('mixes good items with items the provider rejects: completed_with_errors, per-item errors', async () => {
+    stack.emulator.resetStats();
+    const items = [
+      ...Array.from({ length: 20 }, (_, i) => ({ src_text: `good ${i}`, tgt_lang: 'en', src_lang: 'fr' })),
+      { src_text: '__emulator_reject__', tgt_lang: 'en', src_lang: 'fr', ref: 'bad' },
+      { src_text: 'unknown target', tgt_lang: 'xx', src_lang: 'fr', ref: 'xx' },
+      { src_text: 'good tail', tgt_lang: 'en', src_lang: 'fr' },
+    ];
+    const res = await postJson(`${stack.url}/v1/batches`, { items });
+    const done = await finished(stack, res.body.batch_id);
+    expect(done).toMatchObject({ status: 'completed_with_errors', total: 23, completed: 21, failed: 2 });
+    const results = await allResults(stack, res.body.batch_id);
+    expect(results.filter((r) => r.status === 'completed')).toHaveLength(21);
+    expect(results[20]).toMatchObject({
+      ref: 'bad',
+      status: 'failed',
+      error: { code: 'unsupported_language', message: expect.any(String) },
+    });
+    expect(results[21]).toMatchObject({
+      ref: 'xx',
+      status: 'failed',
+      error: { code: 'unsupported_language' },
+    });
+    expect(results[22]).toMatchObject({ status: 'completed', tgt_text: '[en] good tail' });
+    // The bad text was isolated by splitting (a few requests, not one per item).
+    expect(stack.emulator.stats().requests + stack.emulator.stats().rejectedRequests).toBeLessThan(20);
+  });
+
+  it('retries a chunk after a transient provider failure', async () => {
+    stack.emulator.setOptions({ failNext: { count: 1, kind: '503' } });
+    const res = await postJson(`${stack.url}/v1/batches`, {
+      items: [{ src_text: 'transient', tgt_lang: 'en', src_lang: 'fr' }],
+    });
+    const done = await finished(stack, res.body.batch_id);
+    expect(done).toMatchObject({ status: 'completed', completed: 1 });
+    expect(stack.emulator.seenCount('transient')).toBe(2);
+  });
+
+  it('shows partial results while running, and streams progress then done over SSE', async () => {
+    stack.emulator.setOptions({ latencyMs: 150 });
+    try {
+      // One chunk per target language, one chunk at a time: progress arrives in steps.
+      const chunks = stack.workers[0]!.batch.chunks;
+      chunks.concurrency = 1;
+      const res = await postJson(`${stack.url}/v1/batches`, {
+        src_texts: ['alpha', 'beta'],
+        tgt_langs: ['en', 'ja', 'de', 'fr', 'es'],
+        src_lang: 'ko',
+      });
+      const id = res.body.batch_id;
+      const partial = await eventually(async () => {
+        const page = await getJson(`${stack.url}/v1/batches/${id}/results`);
+        const statuses = page.body.items.map((i: { status: string }) => i.status);
+        return statuses.includes('completed') && statuses.includes('pending') ? page.body : undefined;
+      });
+      expect(partial.items).toHaveLength(10);
+      expect(partial.next_offset).toBeNull();
+
+      // Read two progress events, leave, come back with Last-Event-ID.
+      const first = await readEvents(`${stack.url}/v1/batches/${id}/events`, {}, (ev) => ev.length >= 2);
+      expect(first.every((e) => e.event === 'progress')).toBe(true);
+      const lastId = first.at(-1)!.id!;
+      const rest = await readEvents(`${stack.url}/v1/batches/${id}/events`, { 'Last-Event-ID': lastId });
+      const done = rest.at(-1)!;
+      expect(done.event).toBe('done');
+      expect(JSON.parse(done.data!)).toMatchObject({ batch_id: id, status: 'completed', completed: 10 });
+      const progressIds = [...first, ...rest].filter((e) => e.event === 'progress').map((e) => Number(e.id));
+      // Ids only grow; nothing already seen is sent again after the resume.
+      expect([...progressIds].sort((a, b) => a - b)).toEqual(progressIds);
+      expect(new Set(progressIds).size).toBe(progressIds.length);
+      for (const e of first.concat(rest).filter((x) => x.event === 'progress')) {
+        const data = JSON.parse(e.data!);
+        expect(data.total).toBe(10);
+        expect(data.completed + data.failed).toBe(Number(e.id));
+      }
+      // A finished batch answers done at once.
+      const again = await readEvents(`${stack.url}/v1/batches/${id}/events`);
+      expect(again.map((e) => e.event)).toEqual(['done']);
+    } finally {
+      stack.workers[0]!.batch.chunks.concurrency = 8;
+      stack.emulator.setOptions({ latencyMs: 0 });
+    }
+  });
+
+  it('cancel: chunks not yet started never reach the provider; in-flight ones finish', async () => {
+    stack.emulator.setOptions({ latencyMs: 300 });
+    try {
+      const langs = ['en', 'ja', 'de', 'fr', 'es', 'it'];
+      // One chunk at a time, so most of them are still waiting when the cancel comes.
+      stack.workers[0]!.batch.chunks.concurrency = 1;
+      const res = await postJson(`${stack.url}/v1/batches`, {
+        src_texts: ['cancel me'],
+        tgt_langs: langs,
+        src_lang: 'ko',
+      });
+      const id = res.body.batch_id;
+      await eventually(async () => stack.emulator.stats().inFlight > 0);
+      const cancel = await fetch(`${stack.url}/v1/batches/${id}`, { method: 'DELETE' });
+      expect([200, 202]).toContain(cancel.status);
+      const done = await finished(stack, id);
+      expect(done).toMatchObject({ status: 'cancelled', total: 6 });
+      expect(done.completed).toBeGreaterThanOrEqual(1);
+      expect(done.completed + done.cancelled).toBe(6);
+      expect(done.cancelled).toBeGreaterThan(0);
+      // Only the chunks already in flight were sent: one text, so its count says how many.
+      expect(stack.emulator.seenCount('cancel me')).toBe(done.completed);
+      const results = await allResults(stack, id);
+      expect(results.filter((r) => r.status === 'cancelled')).toHaveLength(done.cancelled);
+      // Waiting chunk jobs drain as no-ops; nothing more reaches the provider.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(stack.emulator.seenCount('cancel me')).toBe(done.completed);
+      const again = await fetch(`${stack.url}/v1/batches/${id}`, { method: 'DELETE' });
+      expect(again.status).toBe(200);
+    } finally {
+      stack.workers[0]!.batch.chunks.concurrency = 8;
+      stack.emulator.setOptions({ latencyMs: 0 });
+    }
+  });
+
+  it('delivers a signed webhook once, retrying after the receiver fails', async () => {
+    const received: { body: string; signature: string | undefined; attempt: string | undefined }[] = [];
+    let failuresLeft = 2;
+    const receiver: Server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          res.writeHead(500).end();
+          return;
+        }
+        received.push({
+          body,
+          signature: req.headers['x-signature'] as string | undefined,
+          attempt: req.headers['x-delivery-attempt'] as string | undefined,
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const port = (receiver.address() as AddressInfo).port;
+      const res = await postJson(`${stack.url}/v1/batches`, {
+        items: [{ src_text: 'hook', tgt_lang: 'en', src_lang: 'fr' }],
+        callback_url: `http://127.0.0.1:${port}/hooks/batch?x=1`,
+      });
+      expect(res.status).toBe(202);
+      await eventually(async () => received.length > 0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).toHaveLength(1);
+      const [delivery] = received;
+      const expected = `sha256=${createHmac('sha256', SECRET).update(delivery!.body).digest('hex')}`;
+      expect(delivery!.signature).toBe(expected);
+      expect(delivery!.attempt).toBe('3');
+      expect(JSON.parse(delivery!.body)).toMatchObject({
+        batch_id: res.body.batch_id,
+        status: 'completed',
+        total: 1,
+        completed: 1,
+      });
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('404 for unknown batches and malformed ids; 400 for a bad page query', async () => {
+    const unknown = await getJson(`${stack.url}/v1/batches/00000000-0000-4000-8000-000000000000`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+    expect((await getJson(`${stack.url}/v1/batches/nope/results`)).status).toBe(404);
+    expect(
+      (await getJson(`${stack.url}/v1/batches/00000000-0000-4000-8000-000000000000/events`)).status,
+    ).toBe(404);
+    const res = await postJson(`${stack.url}/v1/batches`, { items: [{ src_text: 'x', tgt_lang: 'en' }] });
+    const badQuery = await getJson(`${stack.url}/v1/batches/${res.body.batch_id}/results?limit=0`);
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.error.details[0].path).toBe('query.limit');
+  });
+});
+
+describe('batch webhook SSRF guard', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { WEBHOOK_SECRET: SECRET } });
+  });
+  afterAll(() => stack?.close());
+
+  it('refuses callback URLs on loopback, private and link-local addresses', async () => {
+    for (const url of [
+      'http://127.0.0.1/hook',
+      'http://localhost:8080/hook',
+      'http://10.1.2.3/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+    ]) {
+      const res = await postJson(`${stack.url}/v1/batches`, {
+        items: [{ src_text: 'x', tgt_lang: 'en' }],
+        callback_url: url,
+      });
+      expect(res.status, url).toBe(400);
+      expect(res.body.error.details).toEqual([
+        {
+          path: 'body.callback_url',
+          message: 'refused: it resolves to a loopback, private or link-local address',
+        },
+      ]);
+    }
+    const notHttp = await postJson(`${stack.url}/v1/batches`, {
+      items: [{ src_text: 'x', tgt_lang: 'en' }],
+      callback_url: 'file:///etc/passwd',
+    });
+    expect(notHttp.status).toBe(400);
+  });
+});

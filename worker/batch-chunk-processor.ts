@@ -1,0 +1,116 @@
+/**
+ * Translates one batch chunk (up to 128 distinct texts sharing source, target and format) with a
+ * single provider request, and writes the results of every item those texts stand for.
+ * - Cancelled batches: a chunk that has not started never reaches the provider (atomic claim).
+ * - A permanent 400 must not fail the good texts of a chunk: the chunk is split in halves until
+ *   the bad texts are isolated. Google answers the same "Invalid Value" for a bad language and for
+ *   a bad text, so one tiny probe request first tells whether the language pair itself is refused
+ *   (then every text fails at once instead of costing 2n-1 requests).
+ * - Transient failures retry the whole chunk in the queue; on the last attempt its items fail and
+ *   the batch goes on. Quota answers slow the batch queue down like the sync one.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { batchChunkJobData, type BatchChunkJobData } from '../shared/batch-jobs.js';
+import type { BatchState, BatchStore, StoredResult } from '../shared/batch-store.js';
+import { encodeJobFailure } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
+import type { ProviderRequest, Translator } from './provider/google-translator.js';
+
+/** Sent alone to tell a refused language pair from a refused text. */
+const PROBE_TEXT = 'ok';
+
+export interface BatchChunkProcessorDeps {
+  translator: Translator;
+  store: BatchStore;
+  logger: Logger;
+  rateLimit: (ms: number) => Promise<void>;
+  rateLimitPauseMs: number;
+  /** Called once, by whichever chunk finished the batch. */
+  onFinal: (state: BatchState) => Promise<void>;
+}
+
+export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
+  return async function processBatchChunk(job: Job): Promise<{ outcome: string }> {
+    const parsed = batchChunkJobData.safeParse(job.data);
+    if (!parsed.success || parsed.data.texts.length !== parsed.data.indexes.length) {
+      throw new UnrecoverableError(
+        encodeJobFailure({ code: 'validation_failed', message: 'Malformed chunk job data.' }),
+      );
+    }
+    const data = parsed.data;
+    const claim = await deps.store.claimChunk(data.batch_id, data.chunk);
+    if (claim === 'skip' || claim === 'done') return { outcome: claim };
+
+    let outcomes: StoredResult[] = [];
+    if (claim === 'go') {
+      try {
+        outcomes = await translateIsolating(deps.translator, data);
+      } catch (err) {
+        const failure = classifyProviderError(err);
+        deps.logger.warn(
+          { batchId: data.batch_id, chunk: data.chunk, kind: failure.kind, attempt: job.attemptsMade + 1 },
+          'batch chunk: provider call failed',
+        );
+        if (failure.kind === 'rate_limited') {
+          await deps.rateLimit(deps.rateLimitPauseMs);
+          throw Worker.RateLimitError();
+        }
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+          throw new Error(encodeJobFailure({ code: failure.code, message: failure.message }));
+        }
+        // Out of attempts: these items fail, the rest of the batch carries on.
+        outcomes = data.texts.map(() => failed(failure));
+      }
+    }
+    // 'abandon' settles with no results: the chunk started before a cancel and is retried after it.
+    const results: [number, StoredResult][] = [];
+    outcomes.forEach((result, k) => {
+      for (const index of data.indexes[k] ?? []) results.push([index, result]);
+    });
+    const final = await deps.store.settleChunk(data.batch_id, data.chunk, results);
+    if (final) {
+      const state = await deps.store.state(data.batch_id);
+      if (state) await deps.onFinal(state);
+    }
+    return { outcome: claim };
+  };
+}
+
+async function translateIsolating(translator: Translator, data: BatchChunkJobData): Promise<StoredResult[]> {
+  const base: Omit<ProviderRequest, 'texts'> = {
+    target: data.target,
+    format: data.format,
+    ...(data.source ? { source: data.source } : {}),
+  };
+  let languageChecked = false;
+
+  const run = async (texts: string[]): Promise<StoredResult[]> => {
+    try {
+      const translations = await translator.translate({ ...base, texts });
+      return translations.map((t) => ({ t: t.text, ...(t.detectedSource ? { d: t.detectedSource } : {}) }));
+    } catch (err) {
+      const failure = classifyProviderError(err);
+      if (failure.kind !== 'permanent') throw err;
+      if (texts.length === 1 || failure.code === 'provider_auth') return texts.map(() => failed(failure));
+      if (!languageChecked) {
+        languageChecked = true;
+        try {
+          await translator.translate({ ...base, texts: [PROBE_TEXT] });
+        } catch (probeErr) {
+          const probeFailure = classifyProviderError(probeErr);
+          if (probeFailure.kind !== 'permanent') throw probeErr;
+          return texts.map(() => failed(probeFailure));
+        }
+      }
+      const mid = Math.ceil(texts.length / 2);
+      const [left, right] = await Promise.all([run(texts.slice(0, mid)), run(texts.slice(mid))]);
+      return [...left, ...right];
+    }
+  };
+  return run(data.texts);
+}
+
+function failed(failure: ProviderFailure): StoredResult {
+  return { e: { code: failure.code, message: failure.message } };
+}

@@ -1,0 +1,98 @@
+/**
+ * The batch side of a worker process: a BullMQ worker on `translate-batch` (chunk jobs, its own
+ * concurrency, so interactive jobs on `translate` keep theirs) and one on `batch-webhook`. Both use
+ * the process's shared Translator chain, so every provider limit of the process applies to them.
+ */
+import { Queue, Worker } from 'bullmq';
+import { batchWebhookJobOptions } from '../shared/batch-jobs.js';
+import { BatchStore } from '../shared/batch-store.js';
+import { enqueueWebhook } from '../shared/batch-webhook.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { QUEUE_NAMES } from '../shared/queues.js';
+import { createRedis } from '../shared/redis.js';
+import { createBatchChunkProcessor } from './batch-chunk-processor.js';
+import { createWebhookProcessor } from './deliver-webhook.js';
+import type { Translator } from './provider/google-translator.js';
+
+/** Webhook deliveries in flight per process: they wait on other people's servers. */
+const WEBHOOK_CONCURRENCY = 10;
+
+export interface BatchWorkers {
+  chunks: Worker;
+  webhooks: Worker;
+  store: BatchStore;
+  /** Lets chunks in flight finish within SHUTDOWN_GRACE_MS, then disconnects. */
+  close(): Promise<void>;
+}
+
+export function createBatchWorkers(deps: {
+  config: Config;
+  logger: Logger;
+  translator: Translator;
+}): BatchWorkers {
+  const { config, logger, translator } = deps;
+  const connection = createRedis(config.REDIS_URL, 'blocking');
+  connection.on('error', (err) => logger.debug({ err: err.message }, 'redis (batch) error'));
+  const store = new BatchStore(connection, config.QUEUE_PREFIX, config.RESULT_TTL_S);
+  const webhookQueue = new Queue(QUEUE_NAMES.batchWebhook, {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: batchWebhookJobOptions(config),
+  });
+  const common = {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    lockDuration: config.LOCK_DURATION_MS,
+    stalledInterval: config.STALLED_INTERVAL_MS,
+    maxStalledCount: 1,
+  };
+  let chunks: Worker | undefined = undefined;
+  const processor = createBatchChunkProcessor({
+    translator,
+    store,
+    logger,
+    rateLimit: async (ms) => chunks?.rateLimit(ms),
+    rateLimitPauseMs: Math.max(config.JOB_BACKOFF_MS, 1000),
+    onFinal: async (state) => {
+      logger.info({ batchId: state.id, status: state.status }, 'batch finished');
+      await enqueueWebhook(webhookQueue, state);
+    },
+  });
+  chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
+    ...common,
+    concurrency: config.BATCH_WORKER_CONCURRENCY,
+  });
+  const webhooks = new Worker(QUEUE_NAMES.batchWebhook, createWebhookProcessor({ config, store, logger }), {
+    ...common,
+    concurrency: WEBHOOK_CONCURRENCY,
+  });
+  const workers = [chunks, webhooks];
+  for (const w of workers)
+    w.on('error', (err) => logger.error({ err: { message: err.message } }, 'batch worker error'));
+
+  let closing: Promise<void> | undefined;
+  return {
+    chunks,
+    webhooks,
+    store,
+    close() {
+      closing ??= (async () => {
+        const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+        const timer = new Promise<boolean>((resolve) =>
+          setTimeout(resolve, config.SHUTDOWN_GRACE_MS, false).unref(),
+        );
+        if (!(await Promise.race([graceful, timer]))) {
+          logger.warn('shutdown grace period over: closing batch chunks in flight (they will be retried)');
+          await Promise.race([
+            Promise.all(workers.map((w) => w.close(true))),
+            new Promise((r) => setTimeout(r, 2000).unref()),
+          ]);
+        }
+        await Promise.race([webhookQueue.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
+        connection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}
