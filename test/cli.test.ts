@@ -1,0 +1,111 @@
+/** The CLI end to end: a file in, a real stack behind, results out in input order. */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './helpers/stack.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('cli', () => {
+  let stack: Stack;
+  let dir: string;
+  beforeAll(async () => {
+    stack = await startStack({ env: { BATCH_EVENTS_INTERVAL_MS: '20' } });
+    dir = await mkdtemp(join(tmpdir(), 'cli-test-'));
+  });
+  afterAll(async () => {
+    await stack?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('batch: a CSV file into two languages, results in input order in --out', async () => {
+    const file = join(dir, 'strings.csv');
+    await writeFile(file, 'ref,src_text\nhello,안녕하세요\nquoted,"a, ""quoted"" text"\n3,세 번째\n');
+    const out = join(dir, 'results.jsonl');
+    const run = await runCli([
+      'batch',
+      file,
+      '--to',
+      'en,ja',
+      '--from',
+      'ko',
+      '--out',
+      out,
+      '--url',
+      stack.url,
+    ]);
+    expect(run.stderr).toMatch(/completed in .* 6 completed, 0 failed, 0 cancelled/);
+    expect(run.code).toBe(0);
+    const lines = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.index, l.ref, l.tgt_lang, l.status])).toEqual([
+      [0, 'hello', 'en', 'completed'],
+      [1, 'hello', 'ja', 'completed'],
+      [2, 'quoted', 'en', 'completed'],
+      [3, 'quoted', 'ja', 'completed'],
+      [4, '3', 'en', 'completed'],
+      [5, '3', 'ja', 'completed'],
+    ]);
+    expect(lines[0].tgt_text).toBe('Hello');
+    expect(lines[2].tgt_text).toBe('[en] a, "quoted" text');
+  });
+
+  it('batch: exits non-zero naming the failed items; results go to stdout without --out', async () => {
+    const file = join(dir, 'mixed.jsonl');
+    await writeFile(
+      file,
+      ['"fine"', JSON.stringify({ src_text: '__emulator_reject__', ref: 'bad' }), ''].join('\n'),
+    );
+    const run = await runCli(['batch', file, '--to', 'de', '--url', stack.url]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('completed_with_errors');
+    expect(run.stderr).toContain('item 1 (ref bad): unsupported_language');
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.status)).toEqual(['completed', 'failed']);
+  });
+
+  it('batch: a clear message when the file is missing or the service refuses the batch', async () => {
+    const missing = await runCli(['batch', join(dir, 'nope.txt'), '--to', 'en', '--url', stack.url]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such file');
+    const file = join(dir, 'bad.txt');
+    await writeFile(file, 'one\ntwo\n');
+    const refused = await runCli(['batch', file, '--to', 'english!', '--url', stack.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('validation_failed');
+  });
+
+  it('translate: one text', async () => {
+    const run = await runCli(['translate', '안녕하세요', '--to', 'en', '--url', stack.url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Hello\n');
+  });
+});
