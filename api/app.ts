@@ -12,6 +12,7 @@ import { requestId } from './http/request-id.js';
 import { batchRoutes } from './routes/batch-routes.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
+import { docsRoutes } from './routes/docs-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { translateRoutes } from './routes/translate-routes.js';
 import type { TranslationService } from './translation-service.js';
@@ -36,6 +37,7 @@ export function createApp({ config, logger, translations, health, batches }: App
   app.use(requestLogger(logger));
   app.use(healthRoutes(health));
   app.use(metricsRoutes(config));
+  app.use(docsRoutes(config));
   app.use(translateRoutes(config, translations));
   app.use(jobRoutes(translations));
   if (batches) app.use(batchRoutes(config, batches));
