@@ -23,7 +23,7 @@ describe('OpenAPI', () => {
   it('serves a valid OpenAPI 3.1 document built from the route schemas', async () => {
     expect(doc.openapi).toBe('3.1.0');
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(doc) as object);
+    const result = await validator.validate(structuredClone(doc) as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(Object.keys(doc.paths)).toEqual(
