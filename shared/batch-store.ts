@@ -126,7 +126,10 @@ export class BatchStore {
   /** Maps an Idempotency-Key to `batchId` unless the key is taken; returns the id it maps to. */
   async claimIdempotencyKey(key: string, batchId: string): Promise<string> {
     const redisKey = this.idempotencyKey(key);
-    const set = await this.redis.set(redisKey, batchId, 'EX', IDEMPOTENCY_TTL_S, 'NX');
+    // Never longer than the batch lives (its TTL only grows from RESULT_TTL_S), so a key always
+    // points to a batch that still exists.
+    const ttl = Math.min(IDEMPOTENCY_TTL_S, this.ttlS);
+    const set = await this.redis.set(redisKey, batchId, 'EX', ttl, 'NX');
     if (set === 'OK') return batchId;
     return (await this.redis.get(redisKey)) ?? batchId;
   }

@@ -186,6 +186,24 @@ describe('batches', () => {
     expect(stats.log.map((e) => e.segments)).toEqual([100, 100]);
   });
 
+  it('bounds provider requests by BATCH_CHUNK_MAX_CHARS as well as 128 segments', async () => {
+    stack.emulator.resetStats();
+    const texts = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, '0')} ${'x'.repeat(96)}`);
+    const res = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: texts,
+      tgt_langs: ['ko'],
+      src_lang: 'en',
+    });
+    await finished(stack, res.body.batch_id);
+    // 100 characters each, 5,000 per request: 50 texts a request.
+    expect(stack.emulator.stats().log.map((e) => [e.segments, e.characters])).toEqual([
+      [50, 5000],
+      [50, 5000],
+      [50, 5000],
+      [50, 5000],
+    ]);
+  });
+
   it('rejects the whole batch with 400 listing every bad index, and 413 past MAX_BATCH_ITEMS', async () => {
     const bad = await postJson(`${stack.url}/v1/batches`, {
       items: [
@@ -471,5 +489,25 @@ describe('batch webhook SSRF guard', () => {
       callback_url: 'file:///etc/passwd',
     });
     expect(notHttp.status).toBe(400);
+  });
+});
+
+describe('batch expiry', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { RESULT_TTL_S: '1' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('forgets a batch and its results RESULT_TTL_S after its last change', async () => {
+    const res = await postJson(`${stack.url}/v1/batches`, { items: [{ src_text: 'brief', tgt_lang: 'en' }] });
+    await finished(stack, res.body.batch_id);
+    expect((await getJson(`${stack.url}/v1/batches/${res.body.batch_id}/results`)).status).toBe(200);
+    await eventually(
+      async () => (await getJson(`${stack.url}/v1/batches/${res.body.batch_id}`)).status === 404,
+      4000,
+      200,
+    );
+    expect((await getJson(`${stack.url}/v1/batches/${res.body.batch_id}/results`)).status).toBe(404);
   });
 });

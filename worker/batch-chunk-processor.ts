@@ -40,7 +40,14 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     }
     const data = parsed.data;
     const claim = await deps.store.claimChunk(data.batch_id, data.chunk);
-    if (claim === 'skip' || claim === 'done') return { outcome: claim };
+    if (claim === 'skip') return { outcome: claim };
+    if (claim === 'done') {
+      // A run after the settling one (stall, or enqueueing the webhook failed): make sure the
+      // webhook exists; its fixed job id makes this a no-op when it does.
+      const state = await deps.store.state(data.batch_id);
+      if (state && state.status !== 'running') await deps.onFinal(state);
+      return { outcome: claim };
+    }
 
     let outcomes: StoredResult[] = [];
     if (claim === 'go') {
