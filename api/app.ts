@@ -3,11 +3,15 @@
  * Route handlers are thin; errors travel to the one error handler registered last.
  */
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { parseApiKeys, requireApiKey } from './http/api-keys.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
 import { requestLogger } from './http/request-logger.js';
+import { overloadGuard } from './http/overload-guard.js';
+import { rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { batchRoutes } from './routes/batch-routes.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
@@ -15,6 +19,7 @@ import { jobRoutes } from './routes/job-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { translateRoutes } from './routes/translate-routes.js';
+import type { QueueDepthSampler } from './queue-depth.js';
 import type { TranslationService } from './translation-service.js';
 import type { BatchService } from './batch-service.js';
 
@@ -25,9 +30,11 @@ export interface AppDeps {
   health: HealthState;
   /** Batch routes are mounted when given. */
   batches?: BatchService;
+  /** Waiting-job count for admission control (MAX_QUEUE_DEPTH). */
+  queueDepth: QueueDepthSampler;
 }
 
-export function createApp({ config, logger, translations, health, batches }: AppDeps): Express {
+export function createApp({ config, logger, translations, health, batches, queueDepth }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -35,9 +42,17 @@ export function createApp({ config, logger, translations, health, batches }: App
   app.use(requestId);
   app.use(httpMetrics);
   app.use(requestLogger(logger));
+  app.use(helmet());
   app.use(healthRoutes(health));
   app.use(metricsRoutes(config));
   app.use(docsRoutes(config));
+  // Health stays open; everything under /v1 needs a key (when keys are set), then passes the limits.
+  app.use('/v1', requireApiKey(parseApiKeys(config.API_KEYS)));
+  app.use(
+    '/v1',
+    rateLimit({ redis: health.redis, prefix: config.QUEUE_PREFIX, perMinute: config.RATE_LIMIT_PER_MIN }),
+  );
+  app.post(['/v1/translate', '/v1/batches'], overloadGuard(queueDepth, config.MAX_QUEUE_DEPTH));
   app.use(translateRoutes(config, translations));
   app.use(jobRoutes(translations));
   if (batches) app.use(batchRoutes(config, batches));

@@ -12,9 +12,11 @@ import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { createApp } from './app.js';
 import { BatchService } from './batch-service.js';
-import { JobWaiter } from './job-waiter.js';
 import { trackOpenWaits } from './metrics.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
+import { CharBudget } from './char-budget.js';
+import { JobWaiter } from './job-waiter.js';
+import { QueueDepthSampler } from './queue-depth.js';
 import { TranslationService } from './translation-service.js';
 
 export interface Api {
@@ -51,7 +53,14 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     redis,
     jobKey: (id) => `${config.QUEUE_PREFIX}:${QUEUE_NAMES.translate}:${id}`,
   });
-  const translations = new TranslationService({ queue, redis, waiter });
+  const budget = new CharBudget(redis, {
+    prefix: config.QUEUE_PREFIX,
+    dailyChars: config.DAILY_CHAR_BUDGET,
+    logger,
+  });
+  const translations = new TranslationService({ queue, redis, waiter, budget });
+  const queueDepth = new QueueDepthSampler([queue]);
+
   const stopSampler = startQueueDepthSampler([queue], config.QUEUE_METRICS_INTERVAL_MS, logger);
   const untrackWaits = trackOpenWaits(() => waiter.size);
 
@@ -64,6 +73,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     translations,
     batches,
     health: { redis, draining: () => draining },
+    queueDepth,
   });
 
   let closing: Promise<void> | undefined;

@@ -16,6 +16,7 @@ import {
   type TranslateRequest,
   type TranslateResponse,
 } from '../shared/schemas.js';
+import type { CharBudget } from './char-budget.js';
 import type { JobOutcome, JobWaiter } from './job-waiter.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
@@ -24,6 +25,8 @@ export interface TranslationServiceDeps {
   queue: Queue;
   redis: Redis;
   waiter: JobWaiter;
+  /** DAILY_CHAR_BUDGET: characters are counted before a job is queued. */
+  budget?: CharBudget;
   /** Bound on any single Redis call made while a client waits. @default 2000 */
   redisTimeoutMs?: number;
 }
@@ -34,6 +37,8 @@ export class TranslationService {
   async submit(request: TranslateRequest, waitMs: number, signal?: AbortSignal): Promise<SubmitResult> {
     const jobId = randomUUID();
     const data = toJobData(request);
+    const { budget } = this.deps;
+    if (budget?.enabled) await this.redisCall(() => budget.reserve([...data.text].length));
     const registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
     try {
       await this.redisCall(() => this.deps.queue.add(JOB_NAMES.translate, data, { jobId }));

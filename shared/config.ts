@@ -93,6 +93,28 @@ const envSchema = z.object({
   /** Timeout of one webhook delivery (ms). @default 5000 */
   WEBHOOK_TIMEOUT_MS: int(100).default(5000),
 
+  /**
+   * Provider quota shared by every worker (Redis token bucket), in characters per minute; 0 turns it
+   * off. Set it at or under the project's quota so the fleet waits instead of hitting 429s. @default 6000000
+   */
+  PROVIDER_MAX_CHARS_PER_MIN: int(0).default(6_000_000),
+  /** Provider requests per second across every worker (Redis token bucket); 0 turns it off. @default 0 */
+  PROVIDER_MAX_RPS: int(0).default(0),
+  /** First fleet-wide pause after a provider quota answer (429); doubles while they continue (ms). @default 1000 */
+  PROVIDER_QUOTA_PAUSE_MS: int(1).default(1000),
+
+  /** Waiting jobs above which new work gets 429 `overloaded`. @default 100000 */
+  MAX_QUEUE_DEPTH: int(1).default(100_000),
+  /** Characters accepted per UTC day before new work gets 429 `budget_exhausted`; 0 turns it off. @default 0 */
+  DAILY_CHAR_BUDGET: int(0).default(0),
+  /**
+   * Comma-separated API keys for /v1 routes (`Authorization: Bearer <key>` or `X-API-Key`); an entry
+   * `sha256:<hex>` is a key's SHA-256 instead of the key. Unset: no keys required.
+   */
+  API_KEYS: optionalString,
+  /** Requests per minute per API key (or per client IP without keys), across API processes; 0 = off. @default 0 */
+  RATE_LIMIT_PER_MIN: int(0).default(0),
+
   /** Google API key. Without it (and without ADC) the service runs against the emulator. */
   GOOGLE_TRANSLATE_API_KEY: optionalString,
   /** Path of a service-account JSON file (Application Default Credentials). */

@@ -1,0 +1,39 @@
+/**
+ * A sampled count of waiting jobs, so admission control costs no Redis round trip per request:
+ * the value is refreshed in the background at most every `maxAgeMs`, and only while requests ask.
+ */
+import type { Queue } from 'bullmq';
+
+export class QueueDepthSampler {
+  private value = 0;
+  private sampledAt = 0;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly queues: Queue[],
+    /** @default 250 */
+    private readonly maxAgeMs = 250,
+  ) {}
+
+  /** Jobs waiting (not yet active) across the queues, at most `maxAgeMs` old once warmed up. */
+  async depth(): Promise<number> {
+    if (Date.now() - this.sampledAt > this.maxAgeMs) {
+      this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
+      // Only the very first reading waits; later ones use the last sample while a new one is taken.
+      if (this.sampledAt === 0) await this.refreshing;
+    }
+    return this.value;
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const counts = await Promise.all(
+        this.queues.map((q) => q.getJobCounts('wait', 'paused', 'prioritized')),
+      );
+      this.value = counts.reduce((sum, c) => sum + (c.wait ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0), 0);
+      this.sampledAt = Date.now();
+    } catch {
+      // Redis away: keep the last value; the request itself will get 503 from the route.
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/** API keys, per-client rate limit, overload and daily budget, through the running API and Redis. */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../api/create-api.js';
+import { createLogger } from '../shared/logger.js';
+import { getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+
+const body = { src_text: 'hello', tgt_lang: 'fr', src_lang: 'en' };
+const ASYNC = { Prefer: 'respond-async' };
+
+describe('API keys', () => {
+  let stack: Stack;
+  const hashed = createHash('sha256').update('second-key').digest('hex');
+  beforeAll(async () => {
+    stack = await startStack({ env: { API_KEYS: ` first-key , sha256:${hashed}` } });
+  });
+  afterAll(() => stack?.close());
+
+  it.each([
+    ['no key', {}],
+    ['a wrong Bearer key', { Authorization: 'Bearer nope' }],
+    ['a wrong X-API-Key', { 'X-API-Key': 'first-key-but-longer' }],
+    ['a prefix of a key', { 'X-API-Key': 'first' }],
+    ['the digest itself as a key', { 'X-API-Key': `sha256:${hashed}` }],
+    ['Basic instead of Bearer', { Authorization: 'Basic Zmlyc3Qta2V5Og==' }],
+    ['an empty Bearer', { Authorization: 'Bearer ' }],
+  ])('401 unauthorized with %s, and nothing is queued', async (_name, headers) => {
+    const before = await stack.api.queue.count();
+    const res = await postJson(`${stack.url}/v1/translate`, body, headers);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: { code: 'unauthorized', message: 'A valid API key is required.' } });
+    expect(res.headers.get('www-authenticate')).toContain('Bearer');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(await stack.api.queue.count()).toBe(before);
+    const job = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`, headers);
+    expect(job.status).toBe(401);
+  });
+
+  it('accepts a plain key as Bearer or X-API-Key, and a key configured by its SHA-256', async () => {
+    for (const headers of [
+      { Authorization: 'Bearer first-key' },
+      { authorization: 'bearer first-key' },
+      { 'X-API-Key': 'first-key' },
+      { 'X-API-Key': 'second-key' },
+      { Authorization: 'Bearer second-key' },
+    ]) {
+      const res = await postJson(`${stack.url}/v1/translate`, body, headers);
+      expect(res).toMatchObject({ status: 200, body: { tgt_text: 'Bonjour' } });
+    }
+  });
+
+  it('keeps health endpoints open, and unknown /v1 routes need a key before they say 404', async () => {
+    expect((await getJson(`${stack.url}/healthz`)).status).toBe(200);
+    expect((await getJson(`${stack.url}/readyz`)).status).toBe(200);
+    expect((await getJson(`${stack.url}/v1/nothing`)).status).toBe(401);
+    expect((await getJson(`${stack.url}/v1/nothing`, { 'X-API-Key': 'first-key' })).status).toBe(404);
+  });
+
+  it('sends secure headers (helmet) and no x-powered-by', async () => {
+    const res = await fetch(`${stack.url}/healthz`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('strict-transport-security')).toBeTruthy();
+    expect(res.headers.get('content-security-policy')).toBeTruthy();
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('rate limit (RATE_LIMIT_PER_MIN)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { RATE_LIMIT_PER_MIN: '3', API_KEYS: 'a-key,b-key' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('429 rate_limited with Retry-After past the limit, counted per key across API processes', async () => {
+    // A second API process on the same Redis shares the counters.
+    const other = createApi({ config: stack.config, logger: createLogger(stack.config, 'test') });
+    await other.ready();
+    const { url: otherUrl } = await other.listen(0, '127.0.0.1');
+    try {
+      const a = { 'X-API-Key': 'a-key', ...ASYNC };
+      expect((await postJson(`${stack.url}/v1/translate`, body, a)).status).toBe(202);
+      expect((await postJson(`${otherUrl}/v1/translate`, body, a)).status).toBe(202);
+      expect((await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`, a)).status).toBe(
+        404,
+      );
+      const limited = await postJson(`${otherUrl}/v1/translate`, body, a);
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // Another key has its own allowance; health is never limited.
+      const b = { 'X-API-Key': 'b-key', ...ASYNC };
+      expect((await postJson(`${stack.url}/v1/translate`, body, b)).status).toBe(202);
+      for (let i = 0; i < 5; i++) expect((await getJson(`${stack.url}/healthz`)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('overload (MAX_QUEUE_DEPTH)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { MAX_QUEUE_DEPTH: '3' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('429 overloaded with Retry-After while too many jobs wait, and accepts again once they drain', async () => {
+    for (let i = 0; i < 4; i++) {
+      expect(
+        (await postJson(`${stack.url}/v1/translate`, { ...body, src_text: `t${i}` }, ASYNC)).status,
+      ).toBe(202);
+    }
+    // The depth is sampled (at most 250 ms old), not read per request.
+    await new Promise((r) => setTimeout(r, 300));
+    await postJson(`${stack.url}/v1/translate`, body, ASYNC);
+    const res = await postJson(`${stack.url}/v1/translate`, body, ASYNC);
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('overloaded');
+    expect(res.headers.get('retry-after')).toBe('2');
+    // Reads are never refused.
+    expect((await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+
+    await stack.startWorker();
+    await new Promise((r) => setTimeout(r, 100));
+    let ok = 0;
+    for (let i = 0; i < 40 && ok === 0; i++) {
+      const again = await postJson(`${stack.url}/v1/translate`, body);
+      if (again.status === 200) ok++;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ok).toBe(1);
+  });
+});
+
+describe('daily budget (DAILY_CHAR_BUDGET)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { DAILY_CHAR_BUDGET: '12' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('429 budget_exhausted once the characters of the day are used, nothing queued past it', async () => {
+    // Code points count, like Google bills: 'héllo' is 5.
+    expect((await postJson(`${stack.url}/v1/translate`, { ...body, src_text: 'héllo' }, ASYNC)).status).toBe(
+      202,
+    );
+    expect(
+      (await postJson(`${stack.url}/v1/translate`, { ...body, src_text: '안녕하세요' }, ASYNC)).status,
+    ).toBe(202);
+    const over = await postJson(`${stack.url}/v1/translate`, { ...body, src_text: 'abc' }, ASYNC);
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('budget_exhausted');
+    const retryAfter = Number(over.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    // What still fits is accepted.
+    expect((await postJson(`${stack.url}/v1/translate`, { ...body, src_text: 'ab' }, ASYNC)).status).toBe(
+      202,
+    );
+    expect(await stack.api.queue.count()).toBe(3);
+  });
+});
