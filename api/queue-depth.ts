@@ -20,20 +20,27 @@ export class QueueDepthSampler {
     if (Date.now() - this.sampledAt > this.maxAgeMs) {
       this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
       // Only the very first reading waits; later ones use the last sample while a new one is taken.
-      if (this.sampledAt === 0) await this.refreshing;
+      // (bounded: while Redis is away the request goes on and gets its 503 from the route).
+      if (this.sampledAt === 0) await Promise.race([this.refreshing, delay(this.maxAgeMs)]);
     }
     return this.value;
   }
 
   private async refresh(): Promise<void> {
     try {
-      const counts = await Promise.all(
-        this.queues.map((q) => q.getJobCounts('wait', 'paused', 'prioritized')),
-      );
+      // Queue commands wait for a connection; a sample that cannot be taken soon is skipped.
+      const counts = await Promise.race([
+        Promise.all(this.queues.map((q) => q.getJobCounts('wait', 'paused', 'prioritized'))),
+        delay(1000).then(() => Promise.reject(new Error('queue depth not read in time'))),
+      ]);
       this.value = counts.reduce((sum, c) => sum + (c.wait ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0), 0);
       this.sampledAt = Date.now();
     } catch {
       // Redis away: keep the last value; the request itself will get 503 from the route.
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

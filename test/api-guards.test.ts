@@ -37,13 +37,14 @@ describe('API keys', () => {
   });
 
   it('accepts a plain key as Bearer or X-API-Key, and a key configured by its SHA-256', async () => {
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       { Authorization: 'Bearer first-key' },
       { authorization: 'bearer first-key' },
       { 'X-API-Key': 'first-key' },
       { 'X-API-Key': 'second-key' },
       { Authorization: 'Bearer second-key' },
-    ]) {
+    ];
+    for (const headers of variants) {
       const res = await postJson(`${stack.url}/v1/translate`, body, headers);
       expect(res).toMatchObject({ status: 200, body: { tgt_text: 'Bonjour' } });
     }
