@@ -54,9 +54,11 @@ export class TranslationService {
   }
 
   async getJob(jobId: string): Promise<JobResponse> {
-    const job = await this.redisCall(() => this.deps.queue.getJob(jobId));
+    // State first, then the hash: a job that completes in between is reported by its older state
+    // with newer data, never as "completed" without its result.
+    const state = await this.redisCall(() => this.deps.queue.getJobState(jobId));
+    const job = state === 'unknown' ? undefined : await this.redisCall(() => this.deps.queue.getJob(jobId));
     if (!job) throw new NotFoundError(`No job ${jobId} (unknown, or its result has expired).`);
-    const state = await this.redisCall(() => job.getState());
     return toJobResponse(job, state);
   }
 

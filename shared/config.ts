@@ -102,6 +102,11 @@ const envSchema = z.object({
   PROVIDER_MAX_RPS: int(0).default(0),
   /** First fleet-wide pause after a provider quota answer (429); doubles while they continue (ms). @default 1000 */
   PROVIDER_QUOTA_PAUSE_MS: int(1).default(1000),
+  /**
+   * Times a job may be put back by provider quota answers (they cost no attempt) before further quota
+   * answers count as failed attempts, so a job never waits on quota forever. @default 10
+   */
+  PROVIDER_QUOTA_RETRIES: int(0).default(10),
 
   /** Waiting jobs above which new work gets 429 `overloaded`. @default 100000 */
   MAX_QUEUE_DEPTH: int(1).default(100_000),

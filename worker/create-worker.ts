@@ -10,6 +10,8 @@ import { createRedis } from '../shared/redis.js';
 import { recordJobMetrics } from './job-metrics.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
+import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
+import { QuotaBackoff } from './quota-backoff.js';
 import { createTranslateProcessor } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 
@@ -32,13 +34,16 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   const connection = createRedis(config.REDIS_URL, 'blocking');
   let worker: Worker | undefined = undefined;
   // One provider chain per process, shared by the sync and the batch consumers.
-  const provider = new InstrumentedTranslator(translator ?? new GoogleTranslator(config));
+  const provider = new InstrumentedTranslator(
+    new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config),
+  );
   const batch = createBatchWorkers({ config, logger, translator: provider });
   const processor = createTranslateProcessor({
     translator: provider,
     logger,
     rateLimit: async (ms) => worker?.rateLimit(ms),
-    rateLimitPauseMs: Math.max(config.JOB_BACKOFF_MS, 1000),
+    quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
+    maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
   });
   worker = new Worker(QUEUE_NAMES.translate, processor, {
     connection,
@@ -49,6 +54,11 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     lockDuration: config.LOCK_DURATION_MS,
     stalledInterval: config.STALLED_INTERVAL_MS,
     maxStalledCount: 1,
+    // Without a limiter BullMQ ignores worker.rateLimit() in other workers; this one never limits by
+    // itself (the fleet quota limiter does that), it only makes the shared quota pause work.
+    limiter: { max: 1_000_000_000, duration: 1000 },
+    // Shows in each job (`processedBy`) which process ran it.
+    name: `${hostname()}:${process.pid}`,
   });
   const w = worker;
   recordJobMetrics(w);

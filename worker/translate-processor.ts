@@ -9,14 +9,17 @@ import { translateJobData, type TranslateJobResult } from '../shared/schemas.js'
 import type { Logger } from '../shared/logger.js';
 import { classifyProviderError } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
+import type { QuotaBackoff } from './quota-backoff.js';
 
 export interface TranslateProcessorDeps {
   translator: Translator;
   logger: Logger;
   /** Slows the whole fleet down when Google reports a quota problem (BullMQ worker.rateLimit). */
   rateLimit: (ms: number) => Promise<void>;
-  /** How long the fleet pauses after a quota answer. */
-  rateLimitPauseMs: number;
+  /** How long the fleet pauses after a quota answer (one per worker process). */
+  quotaBackoff: QuotaBackoff;
+  /** Quota answers a job may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
+  maxQuotaRequeues: number;
 }
 
 export function createTranslateProcessor(deps: TranslateProcessorDeps) {
@@ -36,6 +39,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         ...(data.source ? { source: data.source } : {}),
       });
       if (!translation) throw new Error('provider returned no translation');
+      deps.quotaBackoff.success();
       return {
         text: translation.text,
         ...(translation.detectedSource ? { detected_source: translation.detectedSource } : {}),
@@ -49,8 +53,12 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       const reason = encodeJobFailure({ code: failure.code, message: failure.message });
       if (failure.kind === 'permanent') throw new UnrecoverableError(reason);
       if (failure.kind === 'rate_limited') {
-        await deps.rateLimit(deps.rateLimitPauseMs);
-        throw Worker.RateLimitError();
+        // Pauses every worker of the queue (the limiter key is shared), not only this job.
+        await deps.rateLimit(deps.quotaBackoff.next());
+        // A quota requeue costs no attempt (starts that neither completed nor failed are these, or
+        // stalls); past the allowance it counts as a failed attempt so the job ends some day.
+        const requeues = job.attemptsStarted - job.attemptsMade - 1;
+        if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
       }
       throw new Error(reason);
     }

@@ -1,7 +1,8 @@
 /**
  * The one function that decides what a provider failure means for the job:
  * - `permanent`: retrying cannot help (bad language, bad credentials) → fail the job now.
- * - `rate_limited`: quota → slow the whole worker fleet down, then retry.
+ * - `rate_limited`: per-minute quota → slow the whole worker fleet down, then retry.
+ *   A daily quota is `permanent`: it returns only the next day.
  * - `transient`: 5xx, timeouts, network → retry with backoff until attempts run out.
  */
 import type { ErrorCode } from '../../shared/errors.js';
@@ -16,13 +17,16 @@ export interface ProviderFailure {
   status?: number;
 }
 
+// Per-minute quotas: they recover within a minute, so the fleet waits and the job is retried.
 const RATE_LIMIT_REASONS = new Set([
   'rateLimitExceeded',
   'userRateLimitExceeded',
-  'dailyLimitExceeded',
   'quotaExceeded',
   'RESOURCE_EXHAUSTED',
 ]);
+
+// Per-day quotas recover only at midnight Pacific time: waiting would hold every job for hours.
+const DAILY_LIMIT_REASONS = new Set(['dailyLimitExceeded', 'dailyLimitExceededUnreg']);
 
 interface ErrorLike {
   code?: unknown;
@@ -37,6 +41,14 @@ export function classifyProviderError(err: unknown): ProviderFailure {
   const reasons = (e.errors ?? []).map((x) => x.reason ?? '');
   const message = typeof e.message === 'string' ? e.message : '';
 
+  if (reasons.some((r) => DAILY_LIMIT_REASONS.has(r))) {
+    return {
+      kind: 'permanent',
+      code: 'provider_error',
+      message: "The provider's daily quota is used up.",
+      status,
+    };
+  }
   if (status === 429 || reasons.some((r) => RATE_LIMIT_REASONS.has(r))) {
     return {
       kind: 'rate_limited',

@@ -25,8 +25,6 @@ export interface Translator {
   translate(request: ProviderRequest): Promise<ProviderTranslation[]>;
 }
 
-type RequestFn = (reqOpts: Record<string, unknown>, callback: (...args: unknown[]) => void) => void;
-
 interface V2Response {
   data?: { translations?: { translatedText: string; detectedSourceLanguage?: string }[] };
 }
@@ -44,14 +42,27 @@ export class GoogleTranslator implements Translator {
     // The client reads GOOGLE_CLOUD_TRANSLATE_ENDPOINT from process.env itself; setting the base URL
     // here keeps config.ts the only reader of the environment and lets one process hold several clients.
     if (provider.endpoint) this.client.baseUrl = provider.endpoint.replace(/\/+$/, '');
-    // The client has no per-call timeout option; every request it makes passes through `request`.
-    const timeout = config.PROVIDER_TIMEOUT_MS;
-    const client = this.client as unknown as { request: RequestFn };
-    const request = client.request.bind(this.client);
-    client.request = (reqOpts, callback) => request({ ...reqOpts, timeout }, callback);
+    this.timeoutMs = config.PROVIDER_TIMEOUT_MS;
   }
 
+  private readonly timeoutMs: number;
+
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
+    // The client's `timeout` option is dropped on the way down (teeny-request hands it to node-fetch 3,
+    // which no longer has one), so the call is bounded here. The socket of a call given up on stays
+    // open until the provider answers or closes it; the job is free to be retried at once.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ProviderTimeoutError(this.timeoutMs)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([this.call(request), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async call(request: ProviderRequest): Promise<ProviderTranslation[]> {
     const [, apiResponse] = await this.client.translate(request.texts, {
       to: request.target,
       // Always explicit: the client would otherwise guess html/text from the first segment only.
@@ -69,5 +80,14 @@ export class GoogleTranslator implements Translator {
       text: t.translatedText,
       ...(t.detectedSourceLanguage ? { detectedSource: t.detectedSourceLanguage } : {}),
     }));
+  }
+}
+
+/** A provider call that took longer than PROVIDER_TIMEOUT_MS (classified as transient). */
+export class ProviderTimeoutError extends Error {
+  readonly type = 'request-timeout';
+  constructor(timeoutMs: number) {
+    super(`provider call timeout after ${timeoutMs} ms`);
+    this.name = 'ProviderTimeoutError';
   }
 }
