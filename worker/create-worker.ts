@@ -57,8 +57,6 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     // Without a limiter BullMQ ignores worker.rateLimit() in other workers; this one never limits by
     // itself (the fleet quota limiter does that), it only makes the shared quota pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
-    // Shows in each job (`processedBy`) which process ran it.
-    name: `${hostname()}:${process.pid}`,
   });
   const w = worker;
   recordJobMetrics(w);
