@@ -3,7 +3,9 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+import { Queue } from 'bullmq';
+import { QUEUE_NAMES } from '../shared/queues.js';
+import { REDIS_URL, eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET = 'test-webhook-secret-0123456789';
@@ -509,5 +511,50 @@ describe('batch expiry', () => {
       200,
     );
     expect((await getJson(`${stack.url}/v1/batches/${res.body.batch_id}/results`)).status).toBe(404);
+  });
+});
+
+describe('batch webhook SSRF guard at delivery', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // The API lets private callbacks through; the worker does not (e.g. DNS changed since).
+    stack = await startStack({ workers: 0, env: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    await stack.startWorker({ WEBHOOK_ALLOW_PRIVATE: 'false' });
+  });
+  afterAll(() => stack?.close());
+
+  it('refuses to connect when the callback host resolves to a private address, without retrying', async () => {
+    let hits = 0;
+    const receiver = createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const port = (receiver.address() as AddressInfo).port;
+      const res = await postJson(`${stack.url}/v1/batches`, {
+        items: [{ src_text: 'guarded', tgt_lang: 'en' }],
+        callback_url: `http://localhost:${port}/hook`,
+      });
+      expect(res.status).toBe(202);
+      await finished(stack, res.body.batch_id);
+      const queue = new Queue(QUEUE_NAMES.batchWebhook, {
+        connection: { url: REDIS_URL },
+        prefix: stack.config.QUEUE_PREFIX,
+      });
+      try {
+        const failed = await eventually(async () => {
+          const job = await queue.getJob(`webhook-${res.body.batch_id}`);
+          return job?.failedReason ? job : undefined;
+        });
+        expect(failed.failedReason).toContain('private address');
+        expect(failed.attemptsMade).toBe(1);
+      } finally {
+        await queue.close();
+      }
+      expect(hits).toBe(0);
+    } finally {
+      receiver.close();
+    }
   });
 });
