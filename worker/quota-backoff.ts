@@ -14,10 +14,14 @@ export class QuotaBackoff {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The pause to apply for a quota answer received now. */
-  next(): number {
+  /**
+   * The pause to apply for a quota answer received now. `atLeastStep`: how often this job already
+   * met quota answers (possibly in other processes, whose steps this one does not know).
+   */
+  next(atLeastStep = 0): number {
     const now = Date.now();
     if (now < this.pausedUntil) return this.pausedUntil - now;
+    this.step = Math.max(this.step, atLeastStep);
     const ceiling = Math.min(this.baseMs * 2 ** this.step, this.maxMs);
     // "Equal jitter": at least half the ceiling, so the pause still grows, spread so workers desynchronise.
     const pause = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);

@@ -53,11 +53,11 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       const reason = encodeJobFailure({ code: failure.code, message: failure.message });
       if (failure.kind === 'permanent') throw new UnrecoverableError(reason);
       if (failure.kind === 'rate_limited') {
-        // Pauses every worker of the queue (the limiter key is shared), not only this job.
-        await deps.rateLimit(deps.quotaBackoff.next());
         // A quota requeue costs no attempt (starts that neither completed nor failed are these, or
         // stalls); past the allowance it counts as a failed attempt so the job ends some day.
         const requeues = job.attemptsStarted - job.attemptsMade - 1;
+        // Pauses every worker of the queue (the limiter key is shared), not only this job.
+        await deps.rateLimit(deps.quotaBackoff.next(requeues + job.attemptsMade));
         if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
       }
       throw new Error(reason);
