@@ -82,6 +82,7 @@ describe('batches', () => {
         WEBHOOK_ALLOW_PRIVATE: 'true',
         WEBHOOK_BACKOFF_MS: '50',
         JOB_ATTEMPTS: '2',
+        PROVIDER_QUOTA_PAUSE_MS: '50',
       },
     });
   });
@@ -314,6 +315,34 @@ describe('batches', () => {
     const done = await finished(stack, res.body.batch_id);
     expect(done).toMatchObject({ status: 'completed', completed: 1 });
     expect(stack.emulator.seenCount('transient')).toBe(2);
+  });
+
+  it('waits out a quota answer without spending an attempt; a daily quota fails the items at once', async () => {
+    stack.emulator.setOptions({ failNext: { count: 2, kind: '429' } });
+    const res = await postJson(`${stack.url}/v1/batches`, {
+      items: [{ src_text: 'quota', tgt_lang: 'en', src_lang: 'fr' }],
+    });
+    expect(await finished(stack, res.body.batch_id)).toMatchObject({ status: 'completed', completed: 1 });
+    expect(stack.emulator.seenCount('quota')).toBe(3);
+
+    stack.emulator.resetStats();
+    stack.emulator.setOptions({ failNext: { count: 1, kind: '403-daily' } });
+    const daily = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: ['day one', 'day two', 'day three'],
+      tgt_langs: ['en'],
+      src_lang: 'fr',
+    });
+    expect(await finished(stack, daily.body.batch_id)).toMatchObject({
+      status: 'completed_with_errors',
+      failed: 3,
+    });
+    const results = await allResults(stack, daily.body.batch_id);
+    expect(results.map((r) => r.error?.message)).toEqual(
+      Array(3).fill("The provider's daily quota is used up."),
+    );
+    // No split, no probe: the refusal is about every text.
+    expect(stack.emulator.stats().faultsInjected).toBe(1);
+    expect(stack.emulator.stats().requests).toBe(0);
   });
 
   it('shows partial results while running, and streams progress then done over SSE', async () => {

@@ -16,6 +16,7 @@ import { encodeJobFailure } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
 import type { ProviderRequest, Translator } from './provider/google-translator.js';
+import type { QuotaBackoff } from './quota-backoff.js';
 
 /** Sent alone to tell a refused language pair from a refused text. */
 const PROBE_TEXT = 'ok';
@@ -24,8 +25,12 @@ export interface BatchChunkProcessorDeps {
   translator: Translator;
   store: BatchStore;
   logger: Logger;
+  /** Pauses the batch queue for every worker (BullMQ worker.rateLimit). */
   rateLimit: (ms: number) => Promise<void>;
-  rateLimitPauseMs: number;
+  /** How long to pause after a quota answer. */
+  quotaBackoff: QuotaBackoff;
+  /** Quota answers a chunk may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
+  maxQuotaRequeues: number;
   /** Called once, by whichever chunk finished the batch. */
   onFinal: (state: BatchState) => Promise<void>;
 }
@@ -53,6 +58,7 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     if (claim === 'go') {
       try {
         outcomes = await translateIsolating(deps.translator, data);
+        deps.quotaBackoff.success();
       } catch (err) {
         const failure = classifyProviderError(err);
         deps.logger.warn(
@@ -60,8 +66,10 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
           'batch chunk: provider call failed',
         );
         if (failure.kind === 'rate_limited') {
-          await deps.rateLimit(deps.rateLimitPauseMs);
-          throw Worker.RateLimitError();
+          await deps.rateLimit(deps.quotaBackoff.next());
+          // As for sync jobs: a quota requeue costs no attempt, up to an allowance.
+          const requeues = job.attemptsStarted - job.attemptsMade - 1;
+          if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
         }
         if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
           throw new Error(encodeJobFailure({ code: failure.code, message: failure.message }));
@@ -99,7 +107,8 @@ async function translateIsolating(translator: Translator, data: BatchChunkJobDat
     } catch (err) {
       const failure = classifyProviderError(err);
       if (failure.kind !== 'permanent') throw err;
-      if (texts.length === 1 || failure.code === 'provider_auth') return texts.map(() => failed(failure));
+      // Only a 400 can be about some of the texts; auth or daily quota refusals are about all of them.
+      if (texts.length === 1 || failure.status !== 400) return texts.map(() => failed(failure));
       if (!languageChecked) {
         languageChecked = true;
         try {

@@ -14,6 +14,7 @@ import { createRedis } from '../shared/redis.js';
 import { createBatchChunkProcessor } from './batch-chunk-processor.js';
 import { createWebhookProcessor } from './deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
+import { QuotaBackoff } from './quota-backoff.js';
 
 /** Webhook deliveries in flight per process: they wait on other people's servers. */
 const WEBHOOK_CONCURRENCY = 10;
@@ -53,7 +54,8 @@ export function createBatchWorkers(deps: {
     store,
     logger,
     rateLimit: async (ms) => chunks?.rateLimit(ms),
-    rateLimitPauseMs: Math.max(config.JOB_BACKOFF_MS, 1000),
+    quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
+    maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
     onFinal: async (state) => {
       logger.info({ batchId: state.id, status: state.status }, 'batch finished');
       await enqueueWebhook(webhookQueue, state);
@@ -62,6 +64,8 @@ export function createBatchWorkers(deps: {
   chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
     ...common,
     concurrency: config.BATCH_WORKER_CONCURRENCY,
+    // Never limits by itself; without a limiter BullMQ ignores worker.rateLimit() (the quota pause).
+    limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const webhooks = new Worker(QUEUE_NAMES.batchWebhook, createWebhookProcessor({ config, store, logger }), {
     ...common,
