@@ -66,9 +66,10 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
           'batch chunk: provider call failed',
         );
         if (failure.kind === 'rate_limited') {
-          await deps.rateLimit(deps.quotaBackoff.next());
-          // As for sync jobs: a quota requeue costs no attempt, up to an allowance.
+          // As for sync jobs: a quota requeue costs no attempt, up to an allowance, and the pause
+          // escalates with this chunk's own quota history.
           const requeues = job.attemptsStarted - job.attemptsMade - 1;
+          await deps.rateLimit(deps.quotaBackoff.next(requeues + job.attemptsMade));
           if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
         }
         if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
