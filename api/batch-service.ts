@@ -20,6 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
 import { enqueueWebhook } from '../shared/batch-webhook.js';
+import type { CharBudget } from './char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
 
@@ -28,6 +29,8 @@ export interface BatchServiceDeps {
   logger: Logger;
   /** The API's producer connection (fails fast). */
   redis: Redis;
+  /** Daily character budget shared with sync requests: a batch counts every item's characters. */
+  budget?: CharBudget;
 }
 
 export class BatchService {
@@ -68,6 +71,11 @@ export class BatchService {
     const chunks = planChunks(parsed.items, config.BATCH_CHUNK_MAX_CHARS);
     const now = Date.now();
     try {
+      const { budget } = this.deps;
+      if (budget?.enabled) {
+        const chars = parsed.items.reduce((n, item) => n + [...item.s].length, 0);
+        await this.redisCall(() => budget.reserve(chars));
+      }
       await this.redisCall(() =>
         this.store.create(id, parsed.items, chunks.length, {
           now,

@@ -66,7 +66,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
 
   let draining = false;
   let server: Server | undefined;
-  const batches = new BatchService({ config, logger, redis });
+  const batches = new BatchService({ config, logger, redis, budget });
   const app = createApp({
     config,
     logger,

@@ -523,10 +523,10 @@ describe('batch webhook SSRF guard', () => {
   });
 });
 
-describe('batch expiry', () => {
+describe('batch expiry and budget', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { RESULT_TTL_S: '1' } });
+    stack = await startStack({ env: { RESULT_TTL_S: '1', DAILY_CHAR_BUDGET: '40' } });
   });
   afterAll(() => stack?.close());
 
@@ -541,8 +541,21 @@ describe('batch expiry', () => {
     );
     expect((await getJson(`${stack.url}/v1/batches/${res.body.batch_id}/results`)).status).toBe(404);
   });
-});
 
+  it('counts every item against the daily character budget; over it, 429 and nothing queued', async () => {
+    const over = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: ['0123456789', 'abcdefghij', 'klmnopqrst'],
+      tgt_langs: ['en', 'ja'],
+    });
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('budget_exhausted');
+    const fits = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: ['0123456789'],
+      tgt_langs: ['en', 'ja'],
+    });
+    expect(fits.status).toBe(202);
+  });
+});
 describe('batch webhook SSRF guard at delivery', () => {
   let stack: Stack;
   beforeAll(async () => {
