@@ -2,7 +2,7 @@
  * The Express app, built from its dependencies so tests can drive it without a port.
  * Route handlers are thin; errors travel to the one error handler registered last.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -32,9 +32,19 @@ export interface AppDeps {
   batches?: BatchService;
   /** Waiting-job count for admission control (MAX_QUEUE_DEPTH). */
   queueDepth: QueueDepthSampler;
+  /** The queue dashboard (with its own auth), mounted when given. */
+  dashboard?: Router;
 }
 
-export function createApp({ config, logger, translations, health, batches, queueDepth }: AppDeps): Express {
+export function createApp({
+  config,
+  logger,
+  translations,
+  health,
+  batches,
+  queueDepth,
+  dashboard,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -46,6 +56,7 @@ export function createApp({ config, logger, translations, health, batches, queue
   app.use(healthRoutes(health));
   app.use(metricsRoutes(config));
   app.use(docsRoutes(config));
+  if (dashboard) app.use(dashboard);
   // Health stays open; everything under /v1 needs a key (when keys are set), then passes the limits.
   app.use('/v1', requireApiKey(parseApiKeys(config.API_KEYS)));
   app.use(

@@ -12,6 +12,7 @@ import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { createApp } from './app.js';
 import { BatchService } from './batch-service.js';
+import { queueDashboard } from './admin/queue-dashboard.js';
 import { trackOpenWaits } from './metrics.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
 import { CharBudget } from './char-budget.js';
@@ -67,11 +68,26 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   let draining = false;
   let server: Server | undefined;
   const batches = new BatchService({ config, logger, redis, budget });
+  // Queue handles for the dashboard: the translate queue is reused, the others share the connection.
+  const otherQueues = config.ADMIN_TOKEN
+    ? Object.values(QUEUE_NAMES)
+        .filter((name) => name !== QUEUE_NAMES.translate)
+        .map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }))
+    : [];
   const app = createApp({
     config,
     logger,
     translations,
     batches,
+    ...(config.ADMIN_TOKEN
+      ? {
+          dashboard: queueDashboard({
+            user: config.ADMIN_USER,
+            token: config.ADMIN_TOKEN,
+            queues: [queue, ...otherQueues],
+          }),
+        }
+      : {}),
     health: { redis, draining: () => draining },
     queueDepth,
   });
@@ -116,7 +132,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
         await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
         server?.closeAllConnections();
         await Promise.race([
-          Promise.allSettled([queueEvents.close(), queue.close()]),
+          Promise.allSettled([queueEvents.close(), queue.close(), ...otherQueues.map((q) => q.close())]),
           new Promise((r) => setTimeout(r, 2000).unref()),
         ]);
         redis.disconnect();

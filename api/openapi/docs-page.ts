@@ -77,7 +77,7 @@ export const DOCS_JS = `'use strict';
       if (op.description) body.append(text(op.description));
       if (op.parameters && op.parameters.length) {
         const rows = op.parameters.map((p) =>
-          el('tr', {}, el('td', {}, el('code', {}, p.name)), el('td', {}, p.in), el('td', {}, p.required ? 'required' : ''), el('td', {}, p.description || '')));
+          el('tr', {}, el('td', {}, el('code', {}, p.name)), el('td', {}, p.in), el('td', {}, p.required ? 'required' : ''), el('td', {}, text(p.description))));
         body.append(el('h4', {}, 'Parameters'), el('table', {}, ...rows));
       }
       if (op.requestBody) {
