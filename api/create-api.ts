@@ -62,18 +62,21 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   const translations = new TranslationService({ queue, redis, waiter, budget });
   const queueDepth = new QueueDepthSampler([queue]);
 
-  const stopSampler = startQueueDepthSampler([queue], config.QUEUE_METRICS_INTERVAL_MS, logger);
   const untrackWaits = trackOpenWaits(() => waiter.size);
 
   let draining = false;
   let server: Server | undefined;
   const batches = new BatchService({ config, logger, redis, budget });
-  // Queue handles for the dashboard: the translate queue is reused, the others share the connection.
-  const otherQueues = config.ADMIN_TOKEN
-    ? Object.values(QUEUE_NAMES)
-        .filter((name) => name !== QUEUE_NAMES.translate)
-        .map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }))
-    : [];
+  // Handles on the other queues for queue-depth metrics and the dashboard (they share the connection).
+  const otherQueues = Object.values(QUEUE_NAMES)
+    .filter((name) => name !== QUEUE_NAMES.translate)
+    .map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }));
+  for (const q of otherQueues) q.on('error', (err) => logger.debug({ err: err.message }, 'queue error'));
+  const stopSampler = startQueueDepthSampler(
+    [queue, ...otherQueues],
+    config.QUEUE_METRICS_INTERVAL_MS,
+    logger,
+  );
   const app = createApp({
     config,
     logger,
