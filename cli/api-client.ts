@@ -11,6 +11,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Headers every request carries (the API key, when given). */
+export const defaultHeaders: Record<string, string> = {};
+
 export async function call<T>(
   baseUrl: string,
   method: string,
@@ -22,7 +25,11 @@ export async function call<T>(
   try {
     res = await fetch(new URL(path, baseUrl), {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...defaultHeaders,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (err) {

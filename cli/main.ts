@@ -6,14 +6,14 @@
  * Exit codes: 0 success, 1 usage or service error, 2 the batch had failed or cancelled items.
  */
 import { parseArgs } from 'node:util';
-import { ApiError, call } from './api-client.js';
+import { ApiError, call, defaultHeaders } from './api-client.js';
 import { batchCommand } from './batch-command.js';
 import { InputError } from './read-input.js';
 
 const USAGE = `usage:
-  cli batch <file> --to en,ja [--from ko] [--format text|html] [--out results.jsonl] [--url http://127.0.0.1:3000] [--no-progress]
+  cli batch <file> --to en,ja [--from ko] [--format text|html] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--no-progress]
       <file>: .jsonl (strings or {"src_text","ref"?,"tgt_lang"?}), .csv (header with src_text or text, ref?) or text lines
-  cli translate "text" --to en [--from ko] [--url http://127.0.0.1:3000]
+  cli translate "text" --to en [--from ko] [--url http://127.0.0.1:3000] [--api-key KEY]
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string', short: 'o' },
       url: { type: 'string', default: 'http://127.0.0.1:3000' },
+      'api-key': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean);
   const url = values.url.replace(/\/+$/, '');
+  if (values['api-key']) defaultHeaders.authorization = `Bearer ${values['api-key']}`;
 
   if (command === 'batch') {
     return batchCommand({

@@ -3,6 +3,7 @@
  * connection drops (an API restart, a proxy timeout) until `done` arrives.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultHeaders } from './api-client.js';
 
 export interface SseEvent {
   id?: string;
@@ -20,7 +21,11 @@ export async function* followEvents(
   while (!options.signal?.aborted) {
     try {
       const res = await fetch(url, {
-        headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        headers: {
+          ...defaultHeaders,
+          accept: 'text/event-stream',
+          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+        },
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);

@@ -5,13 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './helpers/stack.js';
+import { postJson, startStack, type Stack } from './helpers/stack.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+const KEY = 'cli-test-key-1';
+
+function runCli(
+  args: string[],
+  auth = ['--api-key', KEY],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, ...auth], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +38,7 @@ describe('cli', () => {
   let stack: Stack;
   let dir: string;
   beforeAll(async () => {
-    stack = await startStack({ env: { BATCH_EVENTS_INTERVAL_MS: '20' } });
+    stack = await startStack({ env: { BATCH_EVENTS_INTERVAL_MS: '20', API_KEYS: `${KEY},other-key-2` } });
     dir = await mkdtemp(join(tmpdir(), 'cli-test-'));
   });
   afterAll(async () => {
@@ -107,5 +112,27 @@ describe('cli', () => {
     const run = await runCli(['translate', '안녕하세요', '--to', 'en', '--url', stack.url]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Hello\n');
+  });
+
+  it('without the API key: a clear message and exit 1', async () => {
+    const run = await runCli(['translate', 'x', '--to', 'en', '--url', stack.url], []);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('unauthorized');
+  });
+
+  it('Idempotency-Key is per API key', async () => {
+    const body = { items: [{ src_text: 'scoped', tgt_lang: 'en' }] };
+    const post = (apiKey: string) =>
+      postJson(`${stack.url}/v1/batches`, body, {
+        authorization: `Bearer ${apiKey}`,
+        'idempotency-key': 'same',
+      });
+    const first = await post(KEY);
+    const again = await post(KEY);
+    const other = await post('other-key-2');
+    expect(first.status).toBe(202);
+    expect(again.body.batch_id).toBe(first.body.batch_id);
+    expect(other.status).toBe(202);
+    expect(other.body.batch_id).not.toBe(first.body.batch_id);
   });
 });

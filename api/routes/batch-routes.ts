@@ -38,7 +38,9 @@ export function batchRoutes(config: Config, service: BatchService): Router {
       }
       // No wait unless the client asks for one: batches are asynchronous by default.
       const waitMs = preferredWaitMs(req.get('prefer'), 0, config.SYNC_WAIT_MAX_MS);
-      const { state } = await service.submit(req.body, key);
+      // Idempotency keys are per client: two API keys using the same key get their own batches.
+      const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
+      const { state } = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
       let current: BatchState = state;
       if (waitMs > 0) {
         const abort = new AbortController();
