@@ -131,3 +131,26 @@ async function translateIsolating(translator: Translator, data: BatchChunkJobDat
 function failed(failure: ProviderFailure): StoredResult {
   return { e: { code: failure.code, message: failure.message } };
 }
+
+/**
+ * Settles a chunk whose job BullMQ failed for good without the processor settling it (it stalled
+ * past `maxStalledCount`, e.g. two worker crashes), so its batch still ends. A no-op for a chunk
+ * already settled.
+ */
+export async function settleAbandonedChunk(
+  deps: Pick<BatchChunkProcessorDeps, 'store' | 'onFinal'>,
+  jobData: unknown,
+): Promise<void> {
+  const parsed = batchChunkJobData.safeParse(jobData);
+  if (!parsed.success) return;
+  const data = parsed.data;
+  const error: StoredResult = { e: { code: 'provider_error', message: 'The translation failed.' } };
+  const results: [number, StoredResult][] = data.indexes.flatMap((at) =>
+    at.map((i): [number, StoredResult] => [i, error]),
+  );
+  const final = await deps.store.settleChunk(data.batch_id, data.chunk, results);
+  if (final) {
+    const state = await deps.store.state(data.batch_id);
+    if (state) await deps.onFinal(state);
+  }
+}

@@ -5,13 +5,13 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { batchWebhookJobOptions } from '../shared/batch-jobs.js';
-import { BatchStore } from '../shared/batch-store.js';
+import { BatchStore, type BatchState } from '../shared/batch-store.js';
 import { enqueueWebhook } from '../shared/batch-webhook.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
-import { createBatchChunkProcessor } from './batch-chunk-processor.js';
+import { createBatchChunkProcessor, settleAbandonedChunk } from './batch-chunk-processor.js';
 import { createWebhookProcessor } from './deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
 import { QuotaBackoff } from './quota-backoff.js';
@@ -49,6 +49,10 @@ export function createBatchWorkers(deps: {
     maxStalledCount: 1,
   };
   let chunks: Worker | undefined = undefined;
+  const onFinal = async (state: BatchState) => {
+    logger.info({ batchId: state.id, status: state.status }, 'batch finished');
+    await enqueueWebhook(webhookQueue, state);
+  };
   const processor = createBatchChunkProcessor({
     translator,
     store,
@@ -56,10 +60,7 @@ export function createBatchWorkers(deps: {
     rateLimit: async (ms) => chunks?.rateLimit(ms),
     quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
     maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
-    onFinal: async (state) => {
-      logger.info({ batchId: state.id, status: state.status }, 'batch finished');
-      await enqueueWebhook(webhookQueue, state);
-    },
+    onFinal,
   });
   chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
     ...common,
@@ -70,6 +71,17 @@ export function createBatchWorkers(deps: {
   const webhooks = new Worker(QUEUE_NAMES.batchWebhook, createWebhookProcessor({ config, store, logger }), {
     ...common,
     concurrency: WEBHOOK_CONCURRENCY,
+  });
+  chunks.on('failed', (job, err) => {
+    // The processor settles every failure it sees; what reaches here failed for good without it
+    // (stalled too often, or an attempt lost with its worker): its items fail, the batch goes on.
+    if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message))) return;
+    settleAbandonedChunk({ store, onFinal }, job.data).catch((e: unknown) =>
+      logger.error(
+        { err: { message: (e as Error).message }, jobId: job.id },
+        'could not settle a failed chunk',
+      ),
+    );
   });
   const workers = [chunks, webhooks];
   for (const w of workers)
