@@ -7,6 +7,7 @@ import { createApi } from '../api/create-api.js';
 import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
 import { ConfigError, loadConfig, usesEmulator } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
+import { parseClusterUrl } from '../shared/redis.js';
 import { createTranslationWorker } from '../worker/create-worker.js';
 import { startMetricsServer } from '../worker/metrics-server.js';
 import { workerRegistry } from '../worker/metrics.js';
@@ -27,7 +28,8 @@ try {
 
 const notes: string[] = [];
 let stopRedis: (() => void) | undefined;
-if (!(await redisAnswers(config.REDIS_URL))) {
+// A cluster is taken as configured; only a single Redis may be replaced by a private one.
+if (!parseClusterUrl(config.REDIS_URL) && !(await redisAnswers(config.REDIS_URL))) {
   if (!redisServerInstalled()) {
     fail(
       `No Redis answers at ${config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')} and redis-server is not installed.\n` +

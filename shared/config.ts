@@ -23,11 +23,17 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   /** API listen host. @default 0.0.0.0 */
   HOST: z.string().min(1).default('0.0.0.0'),
-  /** Redis connection URL (`redis://` or `rediss://` for TLS; may carry a password). */
+  /**
+   * Redis connection URL: `redis://` or `rediss://` (TLS), may carry a password; for Redis Cluster
+   * `redis+cluster://[user:password@]host1:port1,host2:port2` (seed nodes; `rediss+cluster://` for TLS).
+   */
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
-    .refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
+    .refine(
+      (v) => /^rediss?(\+cluster)?:\/\//.test(v),
+      'expected a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL',
+    ),
   /** BullMQ key prefix: every key this service writes starts with it. Hash-tag it for Redis Cluster. */
   QUEUE_PREFIX: z
     .string()
@@ -201,6 +207,11 @@ export function loadConfig(
     );
   }
   const config = result.data;
+  if (/^rediss?\+cluster:/.test(config.REDIS_URL) && !/\{[^{}]+\}/.test(config.QUEUE_PREFIX)) {
+    throw new ConfigError([
+      `QUEUE_PREFIX: must contain a hash tag like {translate} on Redis Cluster, so every key shares one slot (got ${JSON.stringify(config.QUEUE_PREFIX)})`,
+    ]);
+  }
   if (config.SYNC_WAIT_MS > config.SYNC_WAIT_MAX_MS) {
     throw new ConfigError([
       `SYNC_WAIT_MS (${config.SYNC_WAIT_MS}) must not exceed SYNC_WAIT_MAX_MS (${config.SYNC_WAIT_MAX_MS})`,
