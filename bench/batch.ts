@@ -62,6 +62,8 @@ interface BatchRun {
   complete_ms: number;
   provider_requests: number;
   provider_segments: number;
+  first_provider_request_ms: number | null;
+  last_provider_request_ms: number | null;
   status: string;
   completed: number;
   failed: number;
@@ -75,6 +77,7 @@ async function runBatch(api: string, emulator: string, tag: string): Promise<Bat
     src_lang: 'en',
   });
   const t0 = performance.now();
+  const t0Epoch = Date.now();
   const accepted = await json<{ batch_id: string; total: number }>(`${api}/v1/batches`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -91,12 +94,20 @@ async function runBatch(api: string, emulator: string, tag: string): Promise<Bat
   }
   const completeMs = performance.now() - t0;
   // Every provider request since the reset: in run C this includes the sync load's requests.
-  const stats = (await json<{ requests: number; segments: number }>(`${emulator}/__emulator/stats`)).body;
+  const stats = (
+    await json<{ requests: number; segments: number; log: { at: number; segments: number }[] }>(
+      `${emulator}/__emulator/stats`,
+    )
+  ).body;
+  // When batch requests (several segments) reached the provider, relative to the submission.
+  const arrivals = stats.log.filter((e) => e.segments > 1).map((e) => e.at - t0Epoch);
   return {
     accept_ms: Math.round(acceptMs),
     complete_ms: Math.round(completeMs),
     provider_requests: stats.requests,
     provider_segments: stats.segments,
+    first_provider_request_ms: arrivals.length ? Math.min(...arrivals) : null,
+    last_provider_request_ms: arrivals.length ? Math.max(...arrivals) : null,
     status: state.status,
     completed: state.completed,
     failed: state.failed,
@@ -177,7 +188,8 @@ async function main(): Promise<void> {
     const alone = await runBatch(api, emulator, 'a');
     process.stdout.write(
       `A. batch alone: accepted in ${alone.accept_ms} ms, completed in ${alone.complete_ms} ms, ` +
-        `${alone.provider_requests} provider requests (${alone.provider_segments} segments), ${alone.status}\n`,
+        `${alone.provider_requests} provider requests (${alone.provider_segments} segments; first sent at ` +
+        `${alone.first_provider_request_ms} ms, last at ${alone.last_provider_request_ms} ms), ${alone.status}\n`,
     );
 
     const syncAlone = latency(await syncLoad(api, SYNC_ALONE_S).result);
