@@ -3,15 +3,18 @@
  * file on, so it can be stopped and started again with its data (a Redis restart), or protected by
  * a password. Never used for the shared development Redis.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, redisAnswers } from './local-redis.js';
+import { Redis } from 'ioredis';
+import { freePort } from './local-redis.js';
 
 export interface RedisServer {
-  /** `redis://[:password@]127.0.0.1:port` */
+  /** `redis://[:password@]127.0.0.1:port`, or `rediss://` with `tls`. */
   url: string;
+  /** With `tls`: the CA that signed the server certificate (e.g. for NODE_EXTRA_CA_CERTS). */
+  caFile?: string;
   port: number;
   /** Clean shutdown (SIGTERM: the append-only file is flushed). */
   stop(): Promise<void>;
@@ -21,17 +24,22 @@ export interface RedisServer {
   destroy(): Promise<void>;
 }
 
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { password?: string; tls?: boolean } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redis-owned-'));
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
-  const url = `redis://${auth}127.0.0.1:${port}`;
+  const url = `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`;
+  const tls = options.tls ? makeCertificates(dir) : undefined;
   let child: ChildProcess | undefined;
 
   const start = async () => {
     const args = [
-      '--port',
-      String(port),
+      ...(tls
+        ? ['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no']
+        : ['--port', String(port)]),
+      ...(tls ? ['--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca] : []),
       '--bind',
       '127.0.0.1',
       '--dir',
@@ -50,7 +58,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
     const proc = spawn('redis-server', args, { stdio: 'ignore' });
     child = proc;
     for (let i = 0; i < 100; i++) {
-      if (await redisAnswers(url, 200)) return;
+      if (await answers(url, tls?.ca)) return;
       if (proc.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -73,6 +81,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
   return {
     url,
     port,
+    ...(tls ? { caFile: tls.ca } : {}),
     stop,
     start,
     async destroy() {
@@ -80,4 +89,75 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function answers(url: string, caFile: string | undefined): Promise<boolean> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 200,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...(caFile ? { tls: { ca: readFileSync(caFile) } } : {}),
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A throw-away CA and a server certificate for 127.0.0.1, made with the openssl CLI. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (name: string) => join(dir, name);
+  const run = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=test-ca',
+  );
+  run(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.pem'),
+    '-days',
+    '1',
+    '-extfile',
+    f('ext.cnf'),
+  );
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
 }

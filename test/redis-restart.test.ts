@@ -82,6 +82,31 @@ describe('Redis restart', () => {
   }, 60_000);
 });
 
+describe('Redis over TLS', () => {
+  it('API and worker processes work with rediss://:password@host (CA from NODE_EXTRA_CA_CERTS)', async () => {
+    const [redis, emulator] = await Promise.all([
+      startRedisServer({ password: 'tls-secret', tls: true }),
+      createEmulator({ port: 0 }),
+    ]);
+    try {
+      expect(redis.url.startsWith('rediss://')).toBe(true);
+      const env = stackEnv(emulator, testPrefix(), {
+        REDIS_URL: redis.url,
+        NODE_EXTRA_CA_CERTS: redis.caFile!,
+      });
+      const [api] = await Promise.all([startApiProcess(env), startWorkerProcess(env)]);
+      expect(await translate(api.url, 'over tls')).toMatchObject({
+        status: 200,
+        body: { tgt_text: '[en] over tls' },
+      });
+    } finally {
+      await killAll();
+      await emulator.close();
+      await redis.destroy();
+    }
+  }, 60_000);
+});
+
 describe('Redis with a password', () => {
   it('works with redis://:password@host, and refuses to serve without it', async () => {
     const redis = await startRedisServer({ password: 's3cret/with:odd@chars' });
