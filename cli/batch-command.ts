@@ -1,7 +1,8 @@
 /**
  * `cli batch <file> --to en,ja [--from ko] [--out results.jsonl]`: submits the file as one batch,
  * shows a progress bar (rate, ETA) following the batch's SSE stream, writes the results in input
- * order as JSONL, and exits non-zero when any item failed. Ctrl-C cancels the batch.
+ * order as JSONL, and exits non-zero when any item failed. Ctrl-C cancels the batch. An input
+ * larger than --batch-size (default 10,000, the server's default MAX_BATCH_ITEMS) goes as several batches.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -23,6 +24,8 @@ export interface BatchCommandOptions {
   from?: string;
   format?: string;
   out?: string;
+  /** Items per batch; a larger input goes as several batches. */
+  batchSize: number;
   progress: boolean;
 }
 
@@ -41,17 +44,32 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
     }));
   });
 
-  const accepted = await call<BatchAcceptedResponse>(options.url, 'POST', '/v1/batches', { items });
-  const id = accepted.body.batch_id;
-  process.stderr.write(`batch ${id}: ${accepted.body.total} items\n`);
+  // Inputs larger than one batch go as several batches (--batch-size, the server's MAX_BATCH_ITEMS).
+  const groups: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += options.batchSize)
+    groups.push(items.slice(i, i + options.batchSize));
+  const ids: string[] = [];
+  const cancelAll = () =>
+    Promise.allSettled(ids.map((id) => call(options.url, 'DELETE', `/v1/batches/${id}`)));
+  try {
+    for (const group of groups) {
+      const accepted = await call<BatchAcceptedResponse>(options.url, 'POST', '/v1/batches', {
+        items: group,
+      });
+      ids.push(accepted.body.batch_id);
+      process.stderr.write(`batch ${accepted.body.batch_id}: ${accepted.body.total} items\n`);
+    }
+  } catch (err) {
+    await cancelAll(); // all or nothing: no half-submitted file keeps running
+    throw err;
+  }
 
-  const abort = new AbortController();
   let cancelling = false;
   const onSigint = () => {
     if (cancelling) process.exit(130);
     cancelling = true;
-    process.stderr.write('\ncancelling the batch (Ctrl-C again to leave at once)…\n');
-    void call(options.url, 'DELETE', `/v1/batches/${id}`).catch(() => undefined);
+    process.stderr.write('\ncancelling (Ctrl-C again to leave at once)…\n');
+    void cancelAll();
   };
   process.on('SIGINT', onSigint);
 
@@ -66,30 +84,41 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       )
     : undefined;
   const started = Date.now();
-  bar?.start(accepted.body.total, 0, { rate: '0', failed: 0 });
-  let final: BatchStatusResponse | undefined;
+  bar?.start(items.length, 0, { rate: '0', failed: 0 });
+  const finals: BatchStatusResponse[] = [];
   try {
-    for await (const event of followEvents(`${options.url}/v1/batches/${id}/events`, {
-      signal: abort.signal,
-    })) {
-      const data = JSON.parse(event.data) as { completed: number; failed: number };
-      const done = data.completed + data.failed + ((data as Partial<BatchStatusResponse>).cancelled ?? 0);
-      const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-      bar?.update(done, { rate: rate.toFixed(0), failed: data.failed });
-      if (event.event === 'done') final = data as BatchStatusResponse;
+    // Batches run side by side on the server; their streams are followed one after the other.
+    let before = { done: 0, failed: 0 };
+    for (const id of ids) {
+      let final: BatchStatusResponse | undefined;
+      for await (const event of followEvents(`${options.url}/v1/batches/${id}/events`)) {
+        const data = JSON.parse(event.data) as { completed: number; failed: number; cancelled?: number };
+        const done = before.done + data.completed + data.failed + (data.cancelled ?? 0);
+        const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
+        bar?.update(done, { rate: rate.toFixed(0), failed: before.failed + data.failed });
+        if (event.event === 'done') final = data as BatchStatusResponse;
+      }
+      final ??= (await call<BatchStatusResponse>(options.url, 'GET', `/v1/batches/${id}`)).body;
+      finals.push(final);
+      before = {
+        done: before.done + final.completed + final.failed + final.cancelled,
+        failed: before.failed + final.failed,
+      };
     }
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
   }
-  final ??= (await call<BatchStatusResponse>(options.url, 'GET', `/v1/batches/${id}`)).body;
 
-  const failures = await writeResults(options, id);
+  const failures = await writeResults(options, ids);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const sum = (key: 'completed' | 'failed' | 'cancelled') => finals.reduce((n, f) => n + f[key], 0);
+  const statuses = [...new Set(finals.map((f) => f.status))].join(', ');
   process.stderr.write(
-    `batch ${id}: ${final.status} in ${seconds} s: ${final.completed} completed, ${final.failed} failed, ${final.cancelled} cancelled\n`,
+    `${ids.length === 1 ? `batch ${ids[0]}` : `${ids.length} batches`}: ${statuses} in ${seconds} s: ` +
+      `${sum('completed')} completed, ${sum('failed')} failed, ${sum('cancelled')} cancelled\n`,
   );
-  if (final.status === 'completed') return 0;
+  if (finals.every((f) => f.status === 'completed')) return 0;
   for (const item of failures.slice(0, 5)) {
     process.stderr.write(
       `  item ${item.index}${item.ref !== undefined ? ` (ref ${item.ref})` : ''}: ${item.error?.code}: ${item.error?.message}\n`,
@@ -99,23 +128,33 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
   return 2;
 }
 
-/** Writes every result, in input order, as one JSON line each; returns the failed ones. */
-async function writeResults(options: BatchCommandOptions, id: string): Promise<BatchResultItem[]> {
+/**
+ * Writes every result, in input order, as one JSON line each (`index` counts across batches);
+ * returns the failed ones.
+ */
+async function writeResults(options: BatchCommandOptions, ids: string[]): Promise<BatchResultItem[]> {
   const out = options.out ? createWriteStream(options.out) : process.stdout;
   const failures: BatchResultItem[] = [];
-  let offset: number | null = 0;
-  while (offset !== null) {
-    const page: { body: BatchResultsResponse } = await call<BatchResultsResponse>(
-      options.url,
-      'GET',
-      `/v1/batches/${id}/results?offset=${offset}&limit=5000`,
-    );
-    const lines = page.body.items.map((item) => {
-      if (item.status === 'failed') failures.push(item);
-      return JSON.stringify(item);
-    });
-    if (lines.length > 0 && !out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
-    offset = page.body.next_offset;
+  let base = 0;
+  for (const id of ids) {
+    let offset: number | null = 0;
+    let count = 0;
+    while (offset !== null) {
+      const page: { body: BatchResultsResponse } = await call<BatchResultsResponse>(
+        options.url,
+        'GET',
+        `/v1/batches/${id}/results?offset=${offset}&limit=5000`,
+      );
+      const lines = page.body.items.map((raw) => {
+        const item = { ...raw, index: base + raw.index };
+        if (item.status === 'failed') failures.push(item);
+        return JSON.stringify(item);
+      });
+      count += lines.length;
+      if (lines.length > 0 && !out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
+      offset = page.body.next_offset;
+    }
+    base += count;
   }
   if (out !== process.stdout) {
     out.end();

@@ -11,7 +11,7 @@ import { batchCommand } from './batch-command.js';
 import { InputError } from './read-input.js';
 
 const USAGE = `usage:
-  cli batch <file> --to en,ja [--from ko] [--format text|html] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--no-progress]
+  cli batch <file> --to en,ja [--from ko] [--format text|html] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--batch-size 10000] [--no-progress]
       <file>: .jsonl (strings or {"src_text","ref"?,"tgt_lang"?}), .csv (header with src_text or text, ref?) or text lines
   cli translate "text" --to en [--from ko] [--url http://127.0.0.1:3000] [--api-key KEY]
 `;
@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       url: { type: 'string', default: 'http://127.0.0.1:3000' },
       'api-key': { type: 'string' },
+      'batch-size': { type: 'string', default: '10000' },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.from ? { from: values.from } : {}),
       ...(values.format ? { format: values.format } : {}),
       ...(values.out ? { out: values.out } : {}),
+      batchSize: positiveInt(values['batch-size'], '--batch-size'),
       progress: !values['no-progress'] && Boolean(process.stderr.isTTY),
     });
   }
@@ -78,6 +80,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function positiveInt(value: string, name: string): number {
+  if (!/^[1-9]\d{0,6}$/.test(value)) throw new UsageError(`${name} must be a positive whole number`);
+  return Number(value);
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -46,7 +46,7 @@ describe('cli', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('batch: a CSV file into two languages, results in input order in --out', async () => {
+  it('batch: a CSV file into two languages, as two batches, results in input order in --out', async () => {
     const file = join(dir, 'strings.csv');
     await writeFile(file, 'ref,src_text\nhello,안녕하세요\nquoted,"a, ""quoted"" text"\n3,세 번째\n');
     const out = join(dir, 'results.jsonl');
@@ -59,10 +59,13 @@ describe('cli', () => {
       'ko',
       '--out',
       out,
+      '--batch-size',
+      '4',
       '--url',
       stack.url,
     ]);
-    expect(run.stderr).toMatch(/completed in .* 6 completed, 0 failed, 0 cancelled/);
+    // --batch-size 4: six items go as two batches; the output counts indexes across them.
+    expect(run.stderr).toMatch(/2 batches: completed in .* 6 completed, 0 failed, 0 cancelled/);
     expect(run.code).toBe(0);
     const lines = (await readFile(out, 'utf8'))
       .trim()
