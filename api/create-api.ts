@@ -10,6 +10,7 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
+import { providerId, TranslationCache } from '../shared/translation-cache.js';
 import { createApp } from './app.js';
 import { BatchService } from './batch-service.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
@@ -32,7 +33,9 @@ export interface Api {
 }
 
 export function createApi({ config, logger }: { config: Config; logger: Logger }): Api {
-  const redis = createRedis(config.REDIS_URL, 'producer');
+  // Auto-pipelining writes every command of one event-loop turn in one go: under load that is one
+  // socket write for hundreds of requests' cache reads and job adds instead of one each.
+  const redis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
   const eventsConnection = createRedis(config.REDIS_URL, 'blocking');
   // Errors are reported through readiness and 503s; without listeners ioredis would print them all.
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (producer) error'));
@@ -59,7 +62,14 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     dailyChars: config.DAILY_CHAR_BUDGET,
     logger,
   });
-  const translations = new TranslationService({ queue, redis, waiter, budget });
+  const translations = new TranslationService({
+    queue,
+    redis,
+    waiter,
+    budget,
+    cache: new TranslationCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
+    providerId: providerId(config),
+  });
   const queueDepth = new QueueDepthSampler([queue]);
 
   const untrackWaits = trackOpenWaits(() => waiter.size);
@@ -109,7 +119,8 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
         const s = createServer({ keepAliveTimeout: 65_000 }, app);
         s.headersTimeout = 66_000;
         s.once('error', reject);
-        s.listen(port, host, () => {
+        // A deep accept queue: bursts of thousands of new connections must not overflow it (Node's default is 511).
+        s.listen({ port, host, backlog: 4096 }, () => {
           server = s;
           const address = s.address() as AddressInfo;
           const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

@@ -7,6 +7,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, NotFoundError, UnavailableError, decodeJobFailure } from '../shared/errors.js';
 import { JOB_NAMES } from '../shared/queues.js';
+import { jobCacheParts, translationHash, type TranslationCache } from '../shared/translation-cache.js';
 import {
   translateJobResult,
   type JobResponse,
@@ -27,6 +28,10 @@ export interface TranslationServiceDeps {
   waiter: JobWaiter;
   /** DAILY_CHAR_BUDGET: characters are counted before a job is queued. */
   budget?: CharBudget;
+  /** Read before enqueueing; absent or disabled: every request becomes a job. */
+  cache?: TranslationCache;
+  /** Provider identity in cache keys and deduplication ids (see shared/translation-cache.ts). */
+  providerId: string;
   /** Bound on any single Redis call made while a client waits. @default 2000 */
   redisTimeoutMs?: number;
 }
@@ -35,13 +40,37 @@ export class TranslationService {
   constructor(private readonly deps: TranslationServiceDeps) {}
 
   async submit(request: TranslateRequest, waitMs: number, signal?: AbortSignal): Promise<SubmitResult> {
-    const jobId = randomUUID();
     const data = toJobData(request);
+    const { cache } = this.deps;
+    const hash = translationHash(jobCacheParts(this.deps.providerId, data));
+    if (cache?.enabled) {
+      const hit = await this.redisCall(() => cache.get(hash));
+      if (hit)
+        return { kind: 'done', response: toCachedResponse(data, request.src_lang, fromJobResult(hit)) };
+    }
+
+    // After the cache: a hit is never billed, so it does not count against the budget.
     const { budget } = this.deps;
     if (budget?.enabled) await this.redisCall(() => budget.reserve([...data.text].length));
-    const registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
+    let jobId: string = randomUUID();
+    let registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
     try {
-      await this.redisCall(() => this.deps.queue.add(JOB_NAMES.translate, data, { jobId }));
+      // Identical requests in flight share one job: BullMQ answers the id of the job already queued
+      // under the same deduplication id (until that job finishes).
+      const job = await this.redisCall(() =>
+        this.deps.queue.add(JOB_NAMES.translate, data, { jobId, deduplication: { id: hash } }),
+      );
+      if (job.id && job.id !== jobId) {
+        registration?.cancel();
+        jobId = job.id;
+        registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
+        // The shared job may have finished before this wait was registered.
+        const early = registration ? await this.tryCheck(jobId) : undefined;
+        if (early) {
+          registration?.cancel();
+          return { kind: 'done', response: toResponse(jobId, data, request.src_lang, outcomeResult(early)) };
+        }
+      }
     } catch (err) {
       registration?.cancel();
       throw err;
@@ -124,7 +153,7 @@ function fromJobResult(result: TranslateJobResult): Translated {
 }
 
 function toResponse(
-  jobId: string,
+  jobId: string | null,
   data: TranslateJobData,
   srcLang: string | undefined,
   result: Translated,
@@ -137,6 +166,15 @@ function toResponse(
     tgt_text: result.text,
     ...(result.detected ? { detected_src_lang: result.detected } : {}),
   };
+}
+
+/** A cache hit: no job was made, so there is no job id. */
+function toCachedResponse(
+  data: TranslateJobData,
+  srcLang: string | undefined,
+  result: Translated,
+): TranslateResponse {
+  return { ...toResponse(null, data, srcLang, result), cached: true };
 }
 
 const STATUS_BY_STATE: Record<string, JobStatus> = {

@@ -58,8 +58,12 @@ const envSchema = z.object({
   /** On SIGTERM the API lets open waits run this long before answering them 202 (ms). @default 5000 */
   API_DRAIN_MS: int(0).default(5000),
 
-  /** Jobs one worker process holds in flight (BullMQ concurrency). @default 50 */
-  WORKER_CONCURRENCY: int(1, 10_000).default(50),
+  /**
+   * Jobs one worker process holds in flight (BullMQ concurrency). High, because a job in flight
+   * costs little: with batching, its text waits for a shared provider request (PROVIDER_CONCURRENCY
+   * bounds those), so 1,000 concurrent clients are served by one worker. @default 1000
+   */
+  WORKER_CONCURRENCY: int(1, 10_000).default(1000),
   /** Attempts per job before it fails for good. @default 3 */
   JOB_ATTEMPTS: int(1, 100).default(3),
   /** First retry delay; doubles each attempt, with jitter. @default 500 */
@@ -134,6 +138,28 @@ const envSchema = z.object({
   GOOGLE_CLOUD_TRANSLATE_ENDPOINT: optionalString,
   /** Per-request timeout for calls to Google (ms). @default 15000 */
   PROVIDER_TIMEOUT_MS: int(100).default(15_000),
+  /**
+   * Provider requests one worker process keeps open at once (every caller of the process shares
+   * them: interactive jobs and batch jobs alike). With batching, each carries up to 128 jobs.
+   * @default 16
+   */
+  PROVIDER_CONCURRENCY: int(1, 1000).default(16),
+  /** Coalesce concurrent jobs of the same (source, target, format, model) into one provider request. @default true */
+  PROVIDER_BATCHING: bool.default(true),
+  /**
+   * How long a batch waits for more segments (ms). 0: it leaves on the next turn of the event loop,
+   * so a lone job waits for nothing and batches still form under load. @default 0
+   */
+  PROVIDER_BATCH_WINDOW_MS: int(0, 10_000).default(0),
+  /**
+   * Characters (code points, what Google counts) of text in one provider request. Google refuses
+   * requests of about 100 KB and recommends at most 5,000 characters; a longer single text goes
+   * alone. 128 segments of up to ~39 characters fit. @default 5000
+   */
+  PROVIDER_BATCH_MAX_CHARS: int(100, 25_000).default(5000),
+
+  /** Lifetime of cached translations (s); 0 turns the cache off. @default 2592000 (30 days) */
+  CACHE_TTL_S: int(0).default(2_592_000),
 
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -55,12 +55,15 @@ export type TranslateJobResult = z.infer<typeof translateJobResult>;
 
 /** 200 body of POST /v1/translate, and `result` of GET /v1/jobs/{id}. */
 export interface TranslateResponse {
-  job_id: string;
+  /** null when the answer came from the cache (no job was made). */
+  job_id: string | null;
   src_lang: string;
   src_text: string;
   tgt_lang: string;
   tgt_text: string;
   detected_src_lang?: string;
+  /** Present (true) only when the translation was served from the cache. */
+  cached?: true;
 }
 
 export const jobStatus = z.enum(['queued', 'active', 'completed', 'failed']);

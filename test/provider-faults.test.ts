@@ -98,6 +98,8 @@ describe('quota answers slow the whole fleet', () => {
         PROVIDER_QUOTA_PAUSE_MS: '600',
         PROVIDER_QUOTA_RETRIES: '2',
         WORKER_CONCURRENCY: '4',
+        // These tests count provider requests per job.
+        PROVIDER_BATCHING: 'false',
       },
     });
   });
@@ -170,7 +172,8 @@ describe('permanent failures', () => {
 describe('fleet quota limiter (PROVIDER_MAX_CHARS_PER_MIN, PROVIDER_MAX_RPS)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ workers: 2, env: { PROVIDER_MAX_RPS: '5' } });
+    // One provider request per job, so requests can be counted against the limit.
+    stack = await startStack({ workers: 2, env: { PROVIDER_MAX_RPS: '5', PROVIDER_BATCHING: 'false' } });
   });
   afterAll(() => stack?.close());
 

@@ -8,6 +8,8 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { recordJobMetrics } from './job-metrics.js';
+import { providerId, TranslationCache } from '../shared/translation-cache.js';
+import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
@@ -32,10 +34,18 @@ export interface CreateWorkerDeps {
 
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
   const connection = createRedis(config.REDIS_URL, 'blocking');
+  // Cache writes fail fast rather than hold a job while Redis is away; auto-pipelining packs the
+  // writes of a whole provider batch into one round trip.
+  const cacheRedis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
+  cacheRedis.on('error', (err) => logger.debug({ err: err.message }, 'redis (cache) error'));
   let worker: Worker | undefined = undefined;
-  // One provider chain per process, shared by the sync and the batch consumers.
-  const provider = new InstrumentedTranslator(
-    new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config),
+  // One provider chain per process, shared by the sync and the batch consumers:
+  // jobs → batcher → metrics → fleet quota limiter → Google.
+  const provider = new CoalescingTranslator(
+    new InstrumentedTranslator(
+      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config),
+    ),
+    coalescingOptions(config),
   );
   const batch = createBatchWorkers({ config, logger, translator: provider });
   const processor = createTranslateProcessor({
@@ -44,6 +54,10 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     rateLimit: async (ms) => worker?.rateLimit(ms),
     quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
     maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    cache: {
+      store: new TranslationCache(cacheRedis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
+      providerId: providerId(config),
+    },
   });
   worker = new Worker(QUEUE_NAMES.translate, processor, {
     connection,
@@ -85,6 +99,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
         }
         await batchClosed;
         connection.disconnect();
+        cacheRedis.disconnect();
       })();
       return closing;
     },

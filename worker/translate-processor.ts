@@ -7,6 +7,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { encodeJobFailure } from '../shared/errors.js';
 import { translateJobData, type TranslateJobResult } from '../shared/schemas.js';
 import type { Logger } from '../shared/logger.js';
+import { jobCacheParts, translationHash, type TranslationCache } from '../shared/translation-cache.js';
 import { classifyProviderError } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
 import type { QuotaBackoff } from './quota-backoff.js';
@@ -20,6 +21,8 @@ export interface TranslateProcessorDeps {
   quotaBackoff: QuotaBackoff;
   /** Quota answers a job may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
   maxQuotaRequeues: number;
+  /** Successful translations are written here (before the job completes, so a request arriving as it completes finds them). */
+  cache?: { store: TranslationCache; providerId: string };
 }
 
 export function createTranslateProcessor(deps: TranslateProcessorDeps) {
@@ -40,10 +43,18 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       });
       if (!translation) throw new Error('provider returned no translation');
       deps.quotaBackoff.success();
-      return {
+      const result: TranslateJobResult = {
         text: translation.text,
         ...(translation.detectedSource ? { detected_source: translation.detectedSource } : {}),
       };
+      if (deps.cache?.store.enabled) {
+        const { store, providerId } = deps.cache;
+        // A cache that cannot be written costs a later provider call, never this job.
+        await store.set(translationHash(jobCacheParts(providerId, data)), result).catch((err: unknown) => {
+          deps.logger.warn({ jobId: job.id, err: (err as Error).message }, 'cache write failed');
+        });
+      }
+      return result;
     } catch (err) {
       const failure = classifyProviderError(err);
       deps.logger.warn(

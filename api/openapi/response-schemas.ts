@@ -11,12 +11,18 @@ const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 export const translateResponse = z
   .object({
-    job_id: uuid,
+    job_id: uuid
+      .nullable()
+      .meta({ description: 'null when the answer came from the cache (no job was made).' }),
     src_lang: z.string().meta({ description: 'As requested: a language code, or "auto".' }),
     src_text: z.string(),
     tgt_lang: z.string(),
     tgt_text: z.string(),
     detected_src_lang: z.string().optional().meta({ description: 'The language the provider detected.' }),
+    cached: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'Present when the translation came from the cache, without a job.' }),
   })
   .meta({ id: 'TranslateResponse' });
 

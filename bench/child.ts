@@ -1,0 +1,102 @@
+/**
+ * Processes under test run as child processes (compiled JavaScript, like production), so each one's
+ * RSS and CPU time can be read on its own from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** dist/ root: this file runs as dist/bench/child.js. */
+export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  /** CPU seconds (user + system) used so far. */
+  cpuSeconds(): number;
+  /** Resident set size now, in MB. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = 100;
+
+/** Starts `node dist/<script>` and resolves once its output contains `readyText`. */
+export async function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  readyText: string,
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(DIST, script)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(readyText)) resolve();
+      if (output.length > 100_000) output = output.slice(-50_000);
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) =>
+      reject(new Error(`${name} exited (${code}) before ready:\n${output.slice(-2000)}`)),
+    );
+  });
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+  try {
+    await ready;
+  } finally {
+    clearTimeout(timer);
+  }
+  const pid = proc.pid!;
+  return {
+    name,
+    proc,
+    pid,
+    cpuSeconds: () => cpuSeconds(pid),
+    rssMb: () => rssMb(pid),
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 8000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/pid/stat (11 and 12 after the command name).
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Redis server's CPU seconds, read through INFO (it may run anywhere). */
+export function parseRedisCpu(info: string): number {
+  const user = /used_cpu_user:([\d.]+)/.exec(info)?.[1];
+  const sys = /used_cpu_sys:([\d.]+)/.exec(info)?.[1];
+  return Number(user ?? 0) + Number(sys ?? 0);
+}
