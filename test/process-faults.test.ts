@@ -7,7 +7,8 @@ import { killAll, startApiProcess, startWorkerProcess } from './helpers/processe
 import { eventually, getJson, postJson, stackEnv, startStack, type Stack } from './helpers/stack.js';
 
 // Stall detection in about a second instead of half a minute.
-const FAST_STALLS = { LOCK_DURATION_MS: '1000', STALLED_INTERVAL_MS: '500' };
+// Unbatched: these tests count the provider requests in flight, one per job.
+const FAST_STALLS = { LOCK_DURATION_MS: '1000', STALLED_INTERVAL_MS: '500', PROVIDER_BATCHING: 'false' };
 
 function translate(url: string, text: string, headers: Record<string, string> = {}) {
   return postJson(`${url}/v1/translate`, { src_text: text, tgt_lang: 'en', src_lang: 'fr' }, headers);
