@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { parseApiKeys, requireApiKey } from './http/api-keys.js';
+import { drainGuard } from './http/drain-guard.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
 import { requestLogger } from './http/request-logger.js';
@@ -58,6 +59,7 @@ export function createApp({
   app.use(docsRoutes(config));
   if (dashboard) app.use(dashboard);
   // Health stays open; everything under /v1 needs a key (when keys are set), then passes the limits.
+  app.use('/v1', drainGuard(health.draining));
   app.use('/v1', requireApiKey(parseApiKeys(config.API_KEYS)));
   app.use(
     '/v1',

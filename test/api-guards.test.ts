@@ -1,5 +1,6 @@
 /** API keys, per-client rate limit, overload and daily budget, through the running API and Redis. */
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/create-api.js';
 import { createLogger } from '../shared/logger.js';
@@ -164,3 +165,47 @@ describe('daily budget (DAILY_CHAR_BUDGET)', () => {
     expect(await stack.api.queue.count()).toBe(3);
   });
 });
+
+describe('shutdown', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { API_DRAIN_MS: '3000' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('answers a request that arrives on an open connection after shutdown began with 503 + Connection: close', async () => {
+    stack.emulator.setOptions({ latencyMs: 800 });
+    const { port } = new URL(stack.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString()));
+    const ended = new Promise((r) => socket.on('close', r));
+    const request = (text: string) => {
+      const payload = JSON.stringify({ src_text: text, tgt_lang: 'en', src_lang: 'fr' });
+      return `POST /v1/translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
+    };
+    socket.write(request('first on the connection'));
+    await waitUntil(() => stack.emulator.stats().inFlight === 1);
+    const closing = stack.api.close();
+    // The connection is busy, so shutdown keeps it open; a request sent on it now must not start work.
+    socket.write(request('second on the connection'));
+    await ended;
+    await closing;
+    const responses = received.split(/(?=HTTP\/1\.1 )/);
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 200/);
+    expect(responses[0]).toContain('[en] first on the connection');
+    expect(responses[1]).toMatch(/^HTTP\/1\.1 503/);
+    expect(responses[1]!.toLowerCase()).toContain('connection: close');
+    expect(responses[1]).toContain('"code":"unavailable"');
+    expect(stack.emulator.seenCount('second on the connection')).toBe(0);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
