@@ -5,7 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { QUEUE_NAMES } from '../shared/queues.js';
-import { REDIS_URL, eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+import { killAll, startWorkerProcess } from './helpers/processes.js';
+import {
+  REDIS_URL,
+  eventually,
+  getJson,
+  postJson,
+  stackEnv,
+  startStack,
+  type Stack,
+} from './helpers/stack.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET = 'test-webhook-secret-0123456789';
@@ -598,5 +607,37 @@ describe('batch webhook SSRF guard at delivery', () => {
     } finally {
       receiver.close();
     }
+  });
+});
+
+describe('batch worker crash', () => {
+  const env = { LOCK_DURATION_MS: '1000', STALLED_INTERVAL_MS: '300' };
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env });
+  });
+  afterAll(async () => {
+    await killAll();
+    await stack?.close();
+  });
+
+  it('a chunk whose worker process died mid-request is taken over and the batch completes', async () => {
+    const doomed = await startWorkerProcess(stackEnv(stack.emulator, stack.config.QUEUE_PREFIX, env));
+    stack.emulator.setOptions({ hang: true });
+    const res = await postJson(`${stack.url}/v1/batches`, {
+      src_texts: ['survives a crash'],
+      tgt_langs: ['en'],
+      src_lang: 'fr',
+    });
+    await eventually(async () => stack.emulator.stats().inFlight > 0);
+    doomed.kill('SIGKILL');
+    await doomed.exited;
+    stack.emulator.setOptions({ hang: false });
+    await stack.startWorker();
+    const done = await finished(stack, res.body.batch_id);
+    expect(done).toMatchObject({ status: 'completed', completed: 1, failed: 0 });
+    expect(stack.emulator.seenCount('survives a crash')).toBe(2);
+    const [item] = await allResults(stack, res.body.batch_id);
+    expect(item).toMatchObject({ status: 'completed', tgt_text: '[en] survives a crash' });
   });
 });
