@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { budgetRefusals } from './metrics.js';
 
 // Check and count in one step, so concurrent API processes cannot overshoot together.
 const RESERVE_SCRIPT = `
@@ -49,6 +50,7 @@ export class CharBudget {
       2 * 86_400_000,
     );
     if (total >= 0) return;
+    budgetRefusals.inc();
     if (this.warnedDay !== day) {
       this.warnedDay = day;
       this.options.logger.warn(

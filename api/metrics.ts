@@ -63,3 +63,10 @@ export function trackOpenWaits(source: () => number): () => void {
   openWaitSources.add(source);
   return () => openWaitSources.delete(source);
 }
+
+/** Work refused because DAILY_CHAR_BUDGET is used up for the day (rel). */
+export const budgetRefusals = new Counter({
+  name: 'translation_budget_refusals_total',
+  help: 'Requests refused with 429 budget_exhausted (DAILY_CHAR_BUDGET used up).',
+  registers: [apiRegistry],
+});

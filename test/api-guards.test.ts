@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/create-api.js';
+import { budgetRefusals } from '../api/metrics.js';
 import { createLogger } from '../shared/logger.js';
 import { getJson, postJson, startStack, type Stack } from './helpers/stack.js';
 
@@ -152,7 +153,10 @@ describe('daily budget (DAILY_CHAR_BUDGET)', () => {
     expect(
       (await postJson(`${stack.url}/v1/translate`, { ...body, src_text: '안녕하세요' }, ASYNC)).status,
     ).toBe(202);
+    const refusals = async () => (await budgetRefusals.get()).values[0]?.value ?? 0;
+    const refusedBefore = await refusals();
     const over = await postJson(`${stack.url}/v1/translate`, { ...body, src_text: 'abc' }, ASYNC);
+    expect((await refusals()) - refusedBefore).toBe(1);
     expect(over.status).toBe(429);
     expect(over.body.error.code).toBe('budget_exhausted');
     const retryAfter = Number(over.headers.get('retry-after'));

@@ -8,6 +8,7 @@ import { loadConfig } from '../shared/config.js';
 import { createRedis, deleteKeysWithPrefix } from '../shared/redis.js';
 import { FleetQuotaLimiter } from '../worker/provider/fleet-quota-limiter.js';
 import { GoogleTranslator } from '../worker/provider/google-translator.js';
+import { quotaWait } from '../worker/metrics.js';
 import {
   getJson,
   postJson,
@@ -178,6 +179,10 @@ describe('fleet quota limiter (PROVIDER_MAX_CHARS_PER_MIN, PROVIDER_MAX_RPS)', (
   afterAll(() => stack?.close());
 
   it('keeps the provider requests of two workers under PROVIDER_MAX_RPS together', async () => {
+    const waitedSeconds = async () =>
+      (await quotaWait.get()).values.find((v) => v.metricName === 'translation_quota_wait_seconds_sum')
+        ?.value ?? 0;
+    const waitedBefore = await waitedSeconds();
     stack.emulator.resetStats();
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 15 }, (_, i) => translate(stack, `rps ${i}`)));
@@ -186,6 +191,8 @@ describe('fleet quota limiter (PROVIDER_MAX_CHARS_PER_MIN, PROVIDER_MAX_RPS)', (
     expect(Date.now() - started).toBeGreaterThanOrEqual(1700);
     const at = stack.emulator.stats().log.map((e) => e.at);
     for (const t of at) expect(at.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(11);
+    // The waits show in the worker's translation_quota_wait_seconds histogram.
+    expect((await waitedSeconds()) - waitedBefore).toBeGreaterThan(1);
   });
 
   it('shares the character budget between limiters of different processes', async () => {

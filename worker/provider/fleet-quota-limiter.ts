@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/config.js';
+import { quotaWait } from '../metrics.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
 // Both buckets are checked and charged in one atomic step, with Redis' clock (workers' clocks may
@@ -69,7 +70,11 @@ export class FleetQuotaLimiter implements Translator {
   }
 
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
-    if (this.enabled) await this.acquire(countCharacters(request.texts));
+    if (this.enabled) {
+      const started = performance.now();
+      await this.acquire(countCharacters(request.texts));
+      quotaWait.observe((performance.now() - started) / 1000);
+    }
     return this.inner.translate(request);
   }
 
