@@ -60,7 +60,7 @@ describe('process faults', () => {
       active: 0,
       wait: 0,
     });
-  }, 30_000);
+  }, 60_000);
 
   it('a worker stopped with SIGTERM takes no new job, finishes its jobs in flight and exits 0', async () => {
     const worker = await startWorkerProcess({ ...env, SHUTDOWN_GRACE_MS: '10000' });
@@ -86,7 +86,7 @@ describe('process faults', () => {
       async () => (await getJson(`${stack.url}/v1/jobs/${late.body.job_id}`)).body.status === 'completed',
     );
     expect(await stack.api.queue.getJobCounts('failed')).toEqual({ failed: 0 });
-  }, 30_000);
+  }, 60_000);
 
   it('an API stopped with SIGTERM: not ready at once, open waits answered (result or 202), exit 0', async () => {
     await stack.startWorker(FAST_STALLS);
@@ -120,5 +120,5 @@ describe('process faults', () => {
       async () => (await getJson(`${stack.url}/v1/jobs/${s.body.job_id}`)).body.status === 'completed',
       10_000,
     );
-  }, 30_000);
+  }, 60_000);
 });

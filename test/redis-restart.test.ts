@@ -104,7 +104,7 @@ describe('Redis over TLS', () => {
       await emulator.close();
       await redis.destroy();
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('Redis with a password', () => {

@@ -74,7 +74,8 @@ export async function killAll(signal: NodeJS.Signals = 'SIGKILL'): Promise<void>
 async function waitFor(
   check: () => Promise<boolean>,
   proc: ServiceProcess,
-  timeoutMs = 20_000,
+  // Generous: compiling TypeScript at start takes long on a loaded 2-core CI machine.
+  timeoutMs = 45_000,
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
