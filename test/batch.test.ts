@@ -312,8 +312,13 @@ describe('batches', () => {
       error: { code: 'unsupported_language' },
     });
     expect(results[22]).toMatchObject({ status: 'completed', tgt_text: '[en] good tail' });
-    // The bad text was isolated by splitting (a few requests, not one per item).
-    expect(stack.emulator.stats().requests + stack.emulator.stats().rejectedRequests).toBeLessThan(20);
+    // The bad texts were isolated by splitting down to a request of their own, while the good
+    // ones still went in requests of many segments.
+    const log = stack.emulator.stats().log;
+    expect(Math.min(...log.filter((e) => e.status === 400).map((e) => e.segments))).toBe(1);
+    expect(Math.max(...log.filter((e) => e.status === 200).map((e) => e.segments))).toBeGreaterThanOrEqual(
+      10,
+    );
   });
 
   it('retries a chunk after a transient provider failure', async () => {
