@@ -23,6 +23,7 @@ import { enqueueWebhook } from '../shared/batch-webhook.js';
 import type { CharBudget } from './char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
+import { batchesSubmitted, batchItemsSubmitted } from './metrics.js';
 
 export interface BatchServiceDeps {
   config: Config;
@@ -104,6 +105,8 @@ export class BatchService {
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
       'batch accepted',
     );
+    batchesSubmitted.inc();
+    batchItemsSubmitted.inc(parsed.items.length);
     return {
       state: {
         id,

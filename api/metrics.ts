@@ -33,6 +33,24 @@ export const translateRequests = new Counter({
   registers: [apiRegistry],
 });
 
+/** The translation cache is read by the API before anything is queued: a hit costs no job. */
+export const cacheHits = new Counter({
+  name: 'translation_cache_hits_total',
+  help: 'POST /v1/translate requests answered from the translation cache (no job, no provider call).',
+  registers: [apiRegistry],
+});
+export const cacheMisses = new Counter({
+  name: 'translation_cache_misses_total',
+  help: 'POST /v1/translate cache lookups that found nothing.',
+  registers: [apiRegistry],
+});
+/** Identical requests in flight share one job (BullMQ deduplication). */
+export const dedupJoined = new Counter({
+  name: 'translation_dedup_joined_total',
+  help: 'POST /v1/translate requests that joined an identical job already in flight.',
+  registers: [apiRegistry],
+});
+
 /** Batch metrics, for the batch API (recorded where batches are accepted). */
 export const batchesSubmitted = new Counter({
   name: 'translation_batches_submitted_total',

@@ -19,6 +19,7 @@ import {
 } from '../shared/schemas.js';
 import type { CharBudget } from './char-budget.js';
 import type { JobOutcome, JobWaiter } from './job-waiter.js';
+import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
 
@@ -45,6 +46,7 @@ export class TranslationService {
     const hash = translationHash(jobCacheParts(this.deps.providerId, data));
     if (cache?.enabled) {
       const hit = await this.redisCall(() => cache.get(hash));
+      (hit ? cacheHits : cacheMisses).inc();
       if (hit)
         return { kind: 'done', response: toCachedResponse(data, request.src_lang, fromJobResult(hit)) };
     }
@@ -61,6 +63,7 @@ export class TranslationService {
         this.deps.queue.add(JOB_NAMES.translate, data, { jobId, deduplication: { id: hash } }),
       );
       if (job.id && job.id !== jobId) {
+        dedupJoined.inc();
         registration?.cancel();
         jobId = job.id;
         registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;

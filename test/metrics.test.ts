@@ -104,9 +104,6 @@ describe('metrics', () => {
     // Code points, as Google counts them: the emoji is one character.
     expect(delta('translation_provider_characters_total', { outcome: 'ok' })).toBe([...text].length);
     expect(delta('translation_job_latency_seconds_count', { queue: 'translate' })).toBe(1);
-    // Objects other features record into are exported and scraped.
-    expect(after).toContain('# TYPE translation_cache_hits_total counter');
-    expect(after).toContain('# TYPE translation_cache_misses_total counter');
   });
 
   it('counts final failures by reason and retried attempts separately', async () => {
@@ -146,6 +143,66 @@ describe('metrics', () => {
     ).toBe(1);
     expect(delta('translation_provider_request_duration_seconds_count', { outcome: 'transient' })).toBe(2);
     expect(delta('translation_provider_request_duration_seconds_count', { outcome: 'permanent' })).toBe(1);
+  });
+
+  it('counts cache hits and misses, joins of identical jobs in flight, and batches', async () => {
+    const apiBefore = await apiMetrics();
+    const workerBefore = await workerText();
+    const body = { src_text: `cache me ${Math.random()}`, tgt_lang: 'de', src_lang: 'en' };
+    expect((await postJson(`${stack.url}/v1/translate`, body)).body.cached).toBeUndefined();
+    await eventually(async () => (await postJson(`${stack.url}/v1/translate`, body)).body.cached === true);
+
+    stack.emulator.setOptions({ latencyMs: 300 });
+    try {
+      const same = { src_text: `join me ${Math.random()}`, tgt_lang: 'de', src_lang: 'en' };
+      const first = await postJson(`${stack.url}/v1/translate`, same, { Prefer: 'respond-async' });
+      const second = await postJson(`${stack.url}/v1/translate`, same);
+      expect(second.body.job_id).toBe(first.body.job_id);
+    } finally {
+      stack.emulator.setOptions({ latencyMs: 0 });
+    }
+
+    const batch = await postJson(
+      `${stack.url}/v1/batches`,
+      { src_texts: ['eins', 'zwei'], tgt_langs: ['en', 'fr'] },
+      { Prefer: 'wait=10' },
+    );
+    expect(batch.body.status).toBe('completed');
+
+    const apiAfter = await apiMetrics();
+    const apiDelta = (name: string) => (sample(apiAfter, name) ?? 0) - (sample(apiBefore, name) ?? 0);
+    expect(apiDelta('translation_cache_hits_total')).toBeGreaterThanOrEqual(1);
+    // The first request of each text, and the cache-miss polls until the write landed.
+    expect(apiDelta('translation_cache_misses_total')).toBeGreaterThanOrEqual(3);
+    expect(apiDelta('translation_dedup_joined_total')).toBe(1);
+    expect(apiDelta('translation_batches_submitted_total')).toBe(1);
+    expect(apiDelta('translation_batch_items_submitted_total')).toBe(4);
+    const workerAfter = await workerText();
+    const chunks =
+      (sample(workerAfter, 'translation_jobs_completed_total', { queue: 'translate-batch' }) ?? 0) -
+      (sample(workerBefore, 'translation_jobs_completed_total', { queue: 'translate-batch' }) ?? 0);
+    expect(chunks).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records waits for the fleet quota', async () => {
+    const limited = await startStack({ env: { PROVIDER_MAX_RPS: '1', PROVIDER_BATCHING: 'false' } });
+    try {
+      const before = sample(await workerText(), 'translation_quota_wait_seconds_count') ?? 0;
+      const results = await Promise.all(
+        ['a', 'b', 'c'].map((t) =>
+          postJson(`${limited.url}/v1/translate`, {
+            src_text: `quota ${t} ${Math.random()}`,
+            tgt_lang: 'de',
+          }),
+        ),
+      );
+      for (const r of results) expect(r.status).toBe(200);
+      expect(
+        (sample(await workerText(), 'translation_quota_wait_seconds_count') ?? 0) - before,
+      ).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('samples queue depth on an interval, not per scrape', async () => {

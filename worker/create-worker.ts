@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { recordJobMetrics } from './job-metrics.js';
+import { quotaWait } from './metrics.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
 import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
@@ -43,7 +44,9 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   // jobs → batcher → metrics → fleet quota limiter → Google.
   const provider = new CoalescingTranslator(
     new InstrumentedTranslator(
-      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config),
+      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, (ms) =>
+        quotaWait.observe(ms / 1000),
+      ),
     ),
     coalescingOptions(config),
   );
@@ -73,7 +76,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const w = worker;
-  recordJobMetrics(w);
+  for (const consumer of [w, batch.chunks, batch.webhooks]) recordJobMetrics(consumer);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
   w.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of a worker process, in a registry of its own (served on WORKER_METRICS_PORT
- * by worker/metrics-server.ts). Metric objects are module singletons: the provider decorators
- * (cache, batcher, quota limiter) and the batch worker import and record into them.
+ * by worker/metrics-server.ts). Metric objects are module singletons, recorded into by the
+ * provider decorators and the job event listeners.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { classifyProviderError } from './provider/classify-provider-error.js';
@@ -65,22 +65,10 @@ export const providerCharacters = new Counter({
   registers: [workerRegistry],
 });
 
-/** For the translation cache (perf): a hit is a segment answered without the provider. */
-export const cacheHits = new Counter({
-  name: 'translation_cache_hits_total',
-  help: 'Segments answered from the translation cache.',
-  registers: [workerRegistry],
-});
-export const cacheMisses = new Counter({
-  name: 'translation_cache_misses_total',
-  help: 'Segments not found in the translation cache.',
-  registers: [workerRegistry],
-});
-
-/** For the fleet quota limiter (rel): time a provider request waited for quota. */
+/** Each wait of a provider request for the fleet quota (PROVIDER_MAX_CHARS_PER_MIN / _RPS). */
 export const quotaWait = new Histogram({
   name: 'translation_quota_wait_seconds',
-  help: 'Time provider requests waited for the fleet quota.',
+  help: 'Waits of provider requests for the fleet quota, one observation per wait.',
   buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [workerRegistry],
 });
