@@ -22,47 +22,67 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-const CLOCK_TICKS = 100;
+/** Every child still running, so a failing run can stop them all. */
+const running = new Set<Child>();
 
-/** Starts `node dist/<script>` and resolves once its output contains `readyText`. */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((c) => c.stop()));
+}
+
+/**
+ * Starts `node dist/<script> ...args`; resolves once its output contains `ready` (a string), or
+ * once `ready` (a probe, e.g. over HTTP) answers true.
+ */
 export async function startChild(
   name: string,
   script: string,
   env: Record<string, string>,
-  readyText: string,
+  ready: string | (() => Promise<boolean>),
+  args: string[] = [],
   nodeArgs: string[] = [],
 ): Promise<Child> {
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(DIST, script)], {
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(DIST, script), ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
+  let isReady = false;
+  const readyPromise = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(readyText)) resolve();
+      if (typeof ready === 'string' && output.includes(ready)) resolve();
       if (output.length > 100_000) output = output.slice(-50_000);
     };
     proc.stdout!.on('data', onData);
     proc.stderr!.on('data', onData);
-    proc.once('exit', (code) =>
-      reject(new Error(`${name} exited (${code}) before ready:\n${output.slice(-2000)}`)),
-    );
+    proc.once('exit', (code) => {
+      if (!isReady) reject(new Error(`${name} exited (${code}) before ready:\n${output.slice(-2000)}`));
+    });
+    if (typeof ready === 'function') {
+      void (async () => {
+        while (proc.exitCode === null && !isReady) {
+          if (await ready().catch(() => false)) return resolve();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+    }
   });
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
   try {
-    await ready;
+    await readyPromise;
+    isReady = true;
   } finally {
     clearTimeout(timer);
   }
   const pid = proc.pid!;
-  return {
+  const child: Child = {
     name,
     proc,
     pid,
     cpuSeconds: () => cpuSeconds(pid),
     rssMb: () => rssMb(pid),
     async stop() {
+      running.delete(child);
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = once(proc, 'exit');
       proc.kill('SIGTERM');
@@ -71,7 +91,11 @@ export async function startChild(
       clearTimeout(t);
     },
   };
+  running.add(child);
+  return child;
 }
+
+const CLOCK_TICKS = 100;
 
 export function cpuSeconds(pid: number): number {
   try {
@@ -94,7 +118,7 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** Redis server's CPU seconds, read through INFO (it may run anywhere). */
+/** Redis server's CPU seconds from INFO (it may run anywhere). */
 export function parseRedisCpu(info: string): number {
   const user = /used_cpu_user:([\d.]+)/.exec(info)?.[1];
   const sys = /used_cpu_sys:([\d.]+)/.exec(info)?.[1];

@@ -34,6 +34,15 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       );
     }
     const data = parsed.data;
+    const hash = deps.cache?.store.enabled
+      ? translationHash(jobCacheParts(deps.cache.providerId, data))
+      : undefined;
+    if (hash !== undefined && deps.cache) {
+      // Closes the gap between the API's cache miss and its enqueue: a twin job that finished in
+      // between (its deduplication key gone) has already written the translation.
+      const cached = await deps.cache.store.get(hash).catch(() => undefined);
+      if (cached) return cached;
+    }
     try {
       const [translation] = await deps.translator.translate({
         texts: [data.text],
@@ -47,10 +56,9 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         text: translation.text,
         ...(translation.detectedSource ? { detected_source: translation.detectedSource } : {}),
       };
-      if (deps.cache?.store.enabled) {
-        const { store, providerId } = deps.cache;
+      if (hash !== undefined && deps.cache) {
         // A cache that cannot be written costs a later provider call, never this job.
-        await store.set(translationHash(jobCacheParts(providerId, data)), result).catch((err: unknown) => {
+        await deps.cache.store.set(hash, result).catch((err: unknown) => {
           deps.logger.warn({ jobId: job.id, err: (err as Error).message }, 'cache write failed');
         });
       }

@@ -1,0 +1,51 @@
+/**
+ * The direct path the queue is measured against: the same Express body parsing, validation and
+ * response as the API's POST /v1/translate, calling the same Google client in the handler (no
+ * queue, no worker). `node dist/bench/direct-server.js PORT` with the service's environment.
+ */
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { toJobData } from '../api/translation-service.js';
+import { errorHandler } from '../api/http/error-handler.js';
+import { jsonBody } from '../api/http/json-body.js';
+import { validate } from '../api/http/validate.js';
+import { loadConfigOrExit } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { translateRequestSchema, type TranslateResponse } from '../shared/schemas.js';
+import { GoogleTranslator } from '../worker/provider/google-translator.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'direct');
+const translator = new GoogleTranslator(config);
+const schema = translateRequestSchema(config.MAX_TEXT_CHARS);
+
+const app = express();
+app.disable('x-powered-by');
+app.set('etag', false);
+app.post('/v1/translate', ...jsonBody(config.MAX_BODY_BYTES), async (req, res) => {
+  const request = validate(schema, req.body);
+  const data = toJobData(request);
+  const [translation] = await translator.translate({
+    texts: [data.text],
+    target: data.target,
+    format: data.format,
+    ...(data.source ? { source: data.source } : {}),
+  });
+  const body: TranslateResponse = {
+    job_id: randomUUID(),
+    src_lang: request.src_lang ?? 'auto',
+    src_text: data.text,
+    tgt_lang: data.target,
+    tgt_text: translation?.text ?? '',
+    ...(translation?.detectedSource ? { detected_src_lang: translation.detectedSource } : {}),
+  };
+  res.json(body);
+});
+app.use(errorHandler(logger));
+
+const port = Number(process.argv[2] ?? 0);
+const server = app.listen({ port, host: '127.0.0.1', backlog: 4096 }, () => {
+  process.stdout.write(`direct listening on ${port}\n`);
+});
+server.keepAliveTimeout = 65_000;
+process.on('SIGTERM', () => process.exit(0));
