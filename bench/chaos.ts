@@ -46,6 +46,8 @@ interface Service {
   port?: number;
   child?: ChildProcess;
   exits: (number | string)[];
+  /** Like a load balancer following /readyz: clients are sent only to ready APIs. */
+  ready?: boolean;
 }
 
 let baseEnv: Record<string, string> = {};
@@ -128,9 +130,15 @@ const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1
 
 let seq = 0;
 const LANGS = ['en', 'fr', 'de', 'ja', 'ko'];
+/** One request in 40 asks for a language the provider rejects: a definite error by design. */
+const BAD_LANG = 'xx';
+const target = (n: number) => (n % 40 === 7 ? BAD_LANG : LANGS[n % LANGS.length]!);
+/** A completed translation must read `[tgt] text`; a rejected language must never complete. */
+const isRight = (tgt: string, text: string, got: string | undefined) =>
+  tgt !== BAD_LANG && got === `[${tgt}] ${text}`;
 
 async function oneRequest(apis: Service[]): Promise<void> {
-  const live = apis.filter((a) => a.child && a.child.exitCode === null && a.child.signalCode === null);
+  const live = apis.filter((a) => a.ready);
   const api = live[seq % Math.max(1, live.length)] ?? apis[0]!;
   const base = `http://127.0.0.1:${api.port}`;
   const n = ++seq;
@@ -141,7 +149,7 @@ async function oneRequest(apis: Service[]): Promise<void> {
     if (kind === 'batch') {
       const items = Array.from({ length: 3 + (n % 8) }, (_, i) => ({
         src_text: `chaos batch ${n} item ${i}`,
-        tgt_lang: LANGS[(n + i) % LANGS.length]!,
+        tgt_lang: target(n + i),
         src_lang: 'es',
       }));
       const res = await fetch(`${base}/v1/batches`, {
@@ -164,7 +172,7 @@ async function oneRequest(apis: Service[]): Promise<void> {
       return;
     }
     const text = `chaos ${kind} ${n}`;
-    const tgt = LANGS[n % LANGS.length]!;
+    const tgt = target(n);
     const res = await fetch(`${base}/v1/translate`, {
       method: 'POST',
       headers: {
@@ -184,7 +192,7 @@ async function oneRequest(apis: Service[]): Promise<void> {
       counts.acceptedItems++;
       counts.completed++;
       counts.completedItems++;
-      if (body.tgt_text !== `[${tgt}] ${text}`) counts.wrong++;
+      if (!isRight(tgt, text, body.tgt_text)) counts.wrong++;
     } else if (res.status === 202 && body.job_id) {
       counts.accepted++;
       counts.acceptedItems++;
@@ -247,7 +255,7 @@ async function check(base: string, t: Tracked): Promise<boolean> {
       counts.completed++;
       counts.completedItems++;
       const e = t.expect[0]!;
-      if (job.result?.tgt_text !== `[${e.tgt}] ${e.text}`) counts.wrong++;
+      if (!isRight(e.tgt, e.text, job.result?.tgt_text)) counts.wrong++;
       return true;
     }
     if (job.status === 'failed') {
@@ -271,7 +279,7 @@ async function check(base: string, t: Tracked): Promise<boolean> {
     const e = t.expect[item.index]!;
     if (item.status === 'completed') {
       counts.completedItems++;
-      if (item.tgt_text !== `[${e.tgt}] ${e.text}`) counts.wrong++;
+      if (!isRight(e.tgt, e.text, item.tgt_text)) counts.wrong++;
     } else if (item.status === 'failed') {
       counts.failedItems++;
       failed++;
@@ -327,6 +335,7 @@ async function main(): Promise<void> {
     services.push(...apis, ...workers);
     for (const s of services) spawnService(s);
     await Promise.all(services.map(waitReady));
+    for (const a of apis) a.ready = true;
     say(`2 APIs, 3 workers, redis ${redis.url.replace(/\/\/.*@/, '//')} (appendonly), logs in ${logDir}`);
 
     const loadStart = Date.now();
@@ -369,10 +378,12 @@ async function main(): Promise<void> {
       say('provider: answers again');
       await at(29 * scale);
       say('SIGTERM api-0 (drains its waits)');
+      apis[0]!.ready = false;
       await stopService(apis[0]!, 'SIGTERM');
       say(`api-0 exited ${String(apis[0]!.exits.at(-1))}; restart it`);
       spawnService(apis[0]!);
       await waitReady(apis[0]!);
+      apis[0]!.ready = true;
       await at(32 * scale);
       say('SIGKILL worker-2, restart it at once');
       await stopService(workers[2]!, 'SIGKILL');
@@ -392,7 +403,7 @@ async function main(): Promise<void> {
     line('requests sent', counts.sent);
     line('refused at the door (not accepted)', fmt(counts.rejected));
     line('unanswered (no HTTP answer)', `${counts.unanswered} (${fmt(counts.unansweredBy)})`);
-    line('accepted (200, 202, or 502 after work)', counts.accepted);
+    line('accepted (200, 202, or error after work)', counts.accepted);
     line('  completed', counts.completed);
     line('  failed with definite error', counts.failedRequests);
     line('  lost', counts.lost);
