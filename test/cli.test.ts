@@ -16,7 +16,7 @@ function runCli(
   auth = ['--api-key', KEY],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, ...auth], {
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args, ...auth], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -205,7 +205,7 @@ describe('sync translation', () => {
       process.off('warning', onWarning);
       stack.emulator.setOptions({ latencyMs: 0 });
     }
-  });
+  }, 60_000);
 });
 
 describe('jobs endpoint', () => {

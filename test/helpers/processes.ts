@@ -1,6 +1,6 @@
 /**
- * Runs the API, a worker or the emulator as a real child process from the TypeScript sources
- * (`node --import tsx`), the way `npm run api` / `npm run worker` run them from `dist/`.
+ * Runs the API, a worker or the emulator as a real child process from the compiled JavaScript in
+ * `dist/` (built by test/global-setup.ts), the way `npm run api` / `npm run worker` run them.
  * Every process started here is killed by `killAll()` (call it in afterAll).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/local-redis.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = { api: 'api/main.ts', worker: 'worker/main.ts', emulator: 'emulator/main.ts' } as const;
+const ENTRY = {
+  api: 'dist/api/main.js',
+  worker: 'dist/worker/main.js',
+  emulator: 'dist/emulator/main.js',
+} as const;
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -22,7 +26,7 @@ export interface ServiceProcess {
 const running = new Set<ServiceProcess>();
 
 export function startProcess(kind: keyof typeof ENTRY, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[kind]], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ENTRY[kind]], {
     cwd: ROOT,
     // PATH and HOME only from the parent: the child's settings come from `env`.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
