@@ -69,6 +69,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     budget,
     cache: new TranslationCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
     providerId: providerId(config),
+    maxOpenWaits: config.MAX_OPEN_WAITS,
   });
   const queueDepth = new QueueDepthSampler([queue]);
 

@@ -35,12 +35,21 @@ export interface TranslationServiceDeps {
   providerId: string;
   /** Bound on any single Redis call made while a client waits. @default 2000 */
   redisTimeoutMs?: number;
+  /** MAX_OPEN_WAITS: past it new requests are answered 202 at once instead of held. @default no bound */
+  maxOpenWaits?: number;
 }
 
 export class TranslationService {
   constructor(private readonly deps: TranslationServiceDeps) {}
 
-  async submit(request: TranslateRequest, waitMs: number, signal?: AbortSignal): Promise<SubmitResult> {
+  async submit(
+    request: TranslateRequest,
+    requestedWaitMs: number,
+    signal?: AbortSignal,
+  ): Promise<SubmitResult> {
+    // Held waits cost memory (a socket, a timer, a map entry): their number per process is bounded;
+    // past the bound the work is still accepted and the client polls instead of waiting.
+    const waitMs = this.deps.waiter.size >= (this.deps.maxOpenWaits ?? Infinity) ? 0 : requestedWaitMs;
     const data = toJobData(request);
     const { cache } = this.deps;
     const hash = translationHash(jobCacheParts(this.deps.providerId, data));

@@ -120,6 +120,8 @@ const envSchema = z.object({
 
   /** Waiting jobs above which new work gets 429 `overloaded`. @default 100000 */
   MAX_QUEUE_DEPTH: int(1).default(100_000),
+  /** Sync waits one API process holds at once; past it requests are answered 202 at once. @default 20000 */
+  MAX_OPEN_WAITS: int(0).default(20_000),
   /** Characters accepted per UTC day before new work gets 429 `budget_exhausted`; 0 turns it off. @default 0 */
   DAILY_CHAR_BUDGET: int(0).default(0),
   /**

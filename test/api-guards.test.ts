@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/create-api.js';
 import { budgetRefusals } from '../api/metrics.js';
 import { createLogger } from '../shared/logger.js';
-import { getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+import { eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
 
 const body = { src_text: 'hello', tgt_lang: 'fr', src_lang: 'en' };
 const ASYNC = { Prefer: 'respond-async' };
@@ -135,6 +135,34 @@ describe('overload (MAX_QUEUE_DEPTH)', () => {
       else await new Promise((r) => setTimeout(r, 100));
     }
     expect(ok).toBe(1);
+  });
+});
+
+describe('open waits (MAX_OPEN_WAITS)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { MAX_OPEN_WAITS: '2' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('answers 202 at once past MAX_OPEN_WAITS held waits, and the job still runs', async () => {
+    const held = [1, 2].map((i) =>
+      postJson(`${stack.url}/v1/translate`, { ...body, src_text: `held ${i}` }, { Prefer: 'wait=10' }),
+    );
+    await waitUntil(() => stack.api.waiter.size === 2);
+    const started = Date.now();
+    const third = await postJson(
+      `${stack.url}/v1/translate`,
+      { ...body, src_text: 'not held' },
+      { Prefer: 'wait=10' },
+    );
+    expect(third.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await stack.startWorker();
+    for (const r of await Promise.all(held)) expect(r.status).toBe(200);
+    await eventually(
+      async () => (await getJson(`${stack.url}/v1/jobs/${third.body.job_id}`)).body.status === 'completed',
+    );
   });
 });
 
