@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/local-redis.js';
@@ -41,6 +41,18 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
   });
   children.push(child);
   return child;
+}
+
+/** CPU time (user + system, ms) a child used so far; Linux /proc only, undefined elsewhere. */
+async function cpuMs(child: ChildProcess): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -166,8 +178,8 @@ async function main(): Promise<void> {
       EMULATOR_PORT: String(emulatorPort),
       EMULATOR_LATENCY_MS: String(LATENCY_MS),
     });
-    start('worker', 'worker/main.js', { ...common, BATCH_WORKER_CONCURRENCY: '8' });
-    start('api', 'api/main.js', { ...common, PORT: String(apiPort) });
+    const worker = start('worker', 'worker/main.js', { ...common, BATCH_WORKER_CONCURRENCY: '8' });
+    const apiProcess = start('api', 'api/main.js', { ...common, PORT: String(apiPort) });
     await waitFor(async () => (await fetch(`${emulator}/__emulator/health`)).ok, 'emulator');
     await waitFor(async () => (await fetch(`${api}/readyz`)).ok, 'api');
     await waitFor(
@@ -185,11 +197,17 @@ async function main(): Promise<void> {
     process.stdout.write(
       `batch bench: ${ITEMS} items, emulator latency ${LATENCY_MS} ms, one worker, batch concurrency 8\n`,
     );
+    const cpuBefore = [await cpuMs(apiProcess), await cpuMs(worker)];
     const alone = await runBatch(api, emulator, 'a');
+    const cpuAfter = [await cpuMs(apiProcess), await cpuMs(worker)];
+    const cpu = cpuBefore.map((b, i) =>
+      b === undefined || cpuAfter[i] === undefined ? null : cpuAfter[i]! - b,
+    );
     process.stdout.write(
       `A. batch alone: accepted in ${alone.accept_ms} ms, completed in ${alone.complete_ms} ms, ` +
         `${alone.provider_requests} provider requests (${alone.provider_segments} segments; first sent at ` +
-        `${alone.first_provider_request_ms} ms, last at ${alone.last_provider_request_ms} ms), ${alone.status}\n`,
+        `${alone.first_provider_request_ms} ms, last at ${alone.last_provider_request_ms} ms), ${alone.status}; ` +
+        `CPU used: API ${cpu[0]} ms, worker ${cpu[1]} ms\n`,
     );
 
     const syncAlone = latency(await syncLoad(api, SYNC_ALONE_S).result);
@@ -218,7 +236,7 @@ async function main(): Promise<void> {
         batch_worker_concurrency: 8,
         sync_connections: SYNC_CONNECTIONS,
       },
-      batch_alone: alone,
+      batch_alone: { ...alone, api_cpu_ms: cpu[0], worker_cpu_ms: cpu[1] },
       sync_alone: syncAlone,
       sync_during_batch: { ...syncDuring, p50_growth_pct: Number(growth.toFixed(1)) },
       batch_during_sync: during,

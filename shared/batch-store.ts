@@ -105,12 +105,28 @@ if tonumber(m[3]) >= tonumber(m[2]) then
 end
 return {'running', 0}`;
 
+type ScriptedRedis = Redis & {
+  batchClaim(...args: (string | number)[]): Promise<ClaimOutcome>;
+  batchSettle(...args: (string | number)[]): Promise<string>;
+  batchCancel(meta: string, now: number): Promise<[string, number]>;
+};
+
 export class BatchStore {
+  private readonly redis: ScriptedRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
     private readonly ttlS: number,
-  ) {}
+  ) {
+    // EVALSHA: the scripts travel once per connection, not with every chunk.
+    if (!('batchClaim' in redis)) {
+      redis.defineCommand('batchClaim', { numberOfKeys: 3, lua: CLAIM });
+      redis.defineCommand('batchSettle', { numberOfKeys: 5, lua: SETTLE });
+      redis.defineCommand('batchCancel', { numberOfKeys: 1, lua: CANCEL });
+    }
+    this.redis = redis as ScriptedRedis;
+  }
 
   keys(id: string) {
     const meta = `${this.prefix}:batch:${id}`;
@@ -201,7 +217,7 @@ export class BatchStore {
 
   async claimChunk(id: string, chunk: number): Promise<ClaimOutcome> {
     const k = this.keys(id);
-    return (await this.redis.eval(CLAIM, 3, k.meta, k.started, k.settled, chunk, this.ttlS)) as ClaimOutcome;
+    return this.redis.batchClaim(k.meta, k.started, k.settled, chunk, this.ttlS);
   }
 
   /**
@@ -218,16 +234,7 @@ export class BatchStore {
     const completed = results.filter(([, r]) => 't' in r).length;
     const args: (string | number)[] = [chunk, this.ttlS, now, completed, results.length - completed];
     for (const [index, result] of results) args.push(index, JSON.stringify(result));
-    const final = (await this.redis.eval(
-      SETTLE,
-      5,
-      k.meta,
-      k.settled,
-      k.results,
-      k.items,
-      k.started,
-      ...args,
-    )) as string;
+    const final = await this.redis.batchSettle(k.meta, k.settled, k.results, k.items, k.started, ...args);
     return final ? (final as BatchStatus) : undefined;
   }
 
@@ -239,10 +246,7 @@ export class BatchStore {
     id: string,
     now = Date.now(),
   ): Promise<{ status: BatchStatus; finalized: boolean } | undefined> {
-    const [status, finalized] = (await this.redis.eval(CANCEL, 1, this.keys(id).meta, now)) as [
-      string,
-      number,
-    ];
+    const [status, finalized] = await this.redis.batchCancel(this.keys(id).meta, now);
     if (!status) return undefined;
     return { status: status as BatchStatus, finalized: finalized === 1 };
   }
