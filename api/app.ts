@@ -10,6 +10,7 @@ import { parseApiKeys, requireApiKey } from './http/api-keys.js';
 import { drainGuard } from './http/drain-guard.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
+import { httpTracing } from './http/http-tracing.js';
 import { requestLogger } from './http/request-logger.js';
 import { overloadGuard } from './http/overload-guard.js';
 import { rateLimit } from './http/rate-limit.js';
@@ -52,6 +53,7 @@ export function createApp({
   app.set('query parser', 'simple');
   app.use(requestId);
   app.use(httpMetrics);
+  app.use(httpTracing(config.TRACING_ENABLED));
   app.use(requestLogger(logger));
   app.use(helmet());
   app.use(healthRoutes(health));

@@ -70,6 +70,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     cache: new TranslationCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
     providerId: providerId(config),
     maxOpenWaits: config.MAX_OPEN_WAITS,
+    tracing: config.TRACING_ENABLED,
   });
   const queueDepth = new QueueDepthSampler([queue]);
 

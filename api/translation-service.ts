@@ -20,6 +20,7 @@ import {
 import type { CharBudget } from './char-budget.js';
 import type { JobOutcome, JobWaiter } from './job-waiter.js';
 import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
+import { activeTraceparent, otel } from '../shared/tracing.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
 
@@ -37,6 +38,8 @@ export interface TranslationServiceDeps {
   redisTimeoutMs?: number;
   /** MAX_OPEN_WAITS: past it new requests are answered 202 at once instead of held. @default no bound */
   maxOpenWaits?: number;
+  /** TRACING_ENABLED: jobs carry the request's trace context (`traceparent`). @default false */
+  tracing?: boolean;
 }
 
 export class TranslationService {
@@ -69,7 +72,10 @@ export class TranslationService {
       // Identical requests in flight share one job: BullMQ answers the id of the job already queued
       // under the same deduplication id (until that job finishes).
       const job = await this.redisCall(() =>
-        this.deps.queue.add(JOB_NAMES.translate, data, { jobId, deduplication: { id: hash } }),
+        this.deps.queue.add(JOB_NAMES.translate, withTraceparent(data, this.deps.tracing), {
+          jobId,
+          deduplication: { id: hash },
+        }),
       );
       if (job.id && job.id !== jobId) {
         dedupJoined.inc();
@@ -214,4 +220,13 @@ function toJobResponse(job: Job, state: string): JobResponse {
     base.error = decodeJobFailure(job.failedReason);
   }
   return base;
+}
+
+/** Job data plus the active span's `traceparent` when tracing is on (the worker continues the trace). */
+function withTraceparent(
+  data: TranslateJobData,
+  tracing = false,
+): TranslateJobData & { traceparent?: string } {
+  const traceparent = activeTraceparent(otel(tracing));
+  return traceparent ? { ...data, traceparent } : data;
 }

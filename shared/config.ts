@@ -192,6 +192,12 @@ const envSchema = z.object({
   /** User name for basic auth on /admin/queues. @default admin */
   ADMIN_USER: z.string().min(1).default('admin'),
 
+  /**
+   * OpenTelemetry spans from the HTTP request through the job to the provider call. Needs an SDK
+   * preloaded by the operator (docs/operations.md#tracing); off costs nothing. @default false
+   */
+  TRACING_ENABLED: bool.default(false),
+
   /** Port of the emulator started by `npm start` / `npm run emulator`. @default 8089 */
   EMULATOR_PORT: int(0, 65535).default(8089),
   /** Emulated provider latency (ms). @default 0 */

@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { recordJobMetrics } from './job-metrics.js';
+import { traceJobs } from './job-tracing.js';
 import { quotaWait } from './metrics.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
 import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
@@ -47,6 +48,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
       new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, (ms) =>
         quotaWait.observe(ms / 1000),
       ),
+      { tracing: config.TRACING_ENABLED },
     ),
     coalescingOptions(config),
   );
@@ -62,7 +64,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
       providerId: providerId(config),
     },
   });
-  worker = new Worker(QUEUE_NAMES.translate, processor, {
+  worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
     connection,
     prefix: config.QUEUE_PREFIX,
     // Recorded on each job as `processedBy`: which process did the work.
