@@ -5,7 +5,12 @@
  * in the chain, so it sees each real provider request (after batching, without quota waits).
  */
 import { otel, TRACER_NAME, type Otel } from '../../shared/tracing.js';
-import { providerCharacters, providerOutcome, providerRequestDuration, providerSegments } from '../metrics.js';
+import {
+  providerCharacters,
+  providerOutcome,
+  providerRequestDuration,
+  providerSegments,
+} from '../metrics.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
 export class InstrumentedTranslator implements Translator {
