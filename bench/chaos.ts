@@ -397,7 +397,7 @@ async function main(): Promise<void> {
     say(`load over: ${counts.sent} requests sent; settling ${pending.length} open jobs and batches`);
     await settle(apis);
     const stats = emulator.stats();
-    const line = (k: string, v: string | number) => process.stdout.write(`${k.padEnd(40)}${v}\n`);
+    const line = (k: string, v: string | number) => process.stdout.write(`${k.padEnd(44)}${v}\n`);
     const fmt = (m: Map<string, number>) => [...m].map(([k, v]) => `${k}: ${v}`).join(', ') || '-';
     process.stdout.write('\n=== chaos result ===\n');
     line('requests sent', counts.sent);
