@@ -318,7 +318,7 @@ async function overhead(emulator: Emulator): Promise<number> {
   try {
     await warmUp(direct.url, 1, 200);
     await warmUp(service.url, 1, 200);
-    const d1 = await measure(name, 'direct, 1 conn', setup, direct.url, [direct.child], 1, 500);
+    const d1 = await measure(name, 'direct, 1 conn', setup, direct.url, [direct.child], 1, 300);
     const s1 = await measure(
       name,
       'queue, 1 conn',
@@ -326,7 +326,7 @@ async function overhead(emulator: Emulator): Promise<number> {
       service.url,
       [service.api, ...service.workers],
       1,
-      500,
+      300,
     );
     const added = round(s1.p50Ms - d1.p50Ms);
     verdict({
@@ -337,7 +337,7 @@ async function overhead(emulator: Emulator): Promise<number> {
     });
     await warmUp(direct.url, 100, 500);
     await warmUp(service.url, 100, 500);
-    const d100 = await measure(name, 'direct, 100 conn', setup, direct.url, [direct.child], 100, 3000);
+    const d100 = await measure(name, 'direct, 100 conn', setup, direct.url, [direct.child], 100, 2000);
     const s100 = await measure(
       name,
       'queue, 100 conn',
@@ -345,7 +345,7 @@ async function overhead(emulator: Emulator): Promise<number> {
       service.url,
       [service.api, ...service.workers],
       100,
-      3000,
+      2000,
     );
     directRps = d100.reqPerSec;
     const ratio = round(s100.reqPerSec / d100.reqPerSec);
@@ -365,7 +365,7 @@ async function overhead(emulator: Emulator): Promise<number> {
 
 async function cache(emulator: Emulator, directRps: number): Promise<void> {
   const name = '5 cache';
-  const setup = 'emulator 0 ms, 1 worker on defaults, the same 100 texts, 5000 req @ 100 conn';
+  const setup = 'emulator 0 ms, 1 worker on defaults, the same 100 texts, 3000 req @ 100 conn';
   header(name, setup);
   await emulator.set(0);
   const service = await startService(emulator);
@@ -379,7 +379,7 @@ async function cache(emulator: Emulator, directRps: number): Promise<void> {
       service.url,
       [service.api, ...service.workers],
       100,
-      5000,
+      3000,
       text,
     );
     const { segments } = await emulator.segments();
@@ -404,7 +404,7 @@ async function cache(emulator: Emulator, directRps: number): Promise<void> {
 async function scaleOut(emulator: Emulator): Promise<void> {
   const name = '6 scale-out';
   const setup =
-    'emulator 180 ms, PROVIDER_BATCHING=false, WORKER_CONCURRENCY=10, 300 req per worker @ 100 conn';
+    'emulator 180 ms, PROVIDER_BATCHING=false, WORKER_CONCURRENCY=10, 200 req per worker @ 100 conn';
   header(name, setup);
   await emulator.set(180);
   const rps: Record<number, number> = {};
@@ -419,7 +419,7 @@ async function scaleOut(emulator: Emulator): Promise<void> {
         service.url,
         [service.api, ...service.workers],
         100,
-        300 * n,
+        200 * n,
       );
       rps[n] = row.reqPerSec;
     } finally {
@@ -543,7 +543,7 @@ async function main(): Promise<void> {
   try {
     await seed(emulator);
     await atScale(emulator, '2 seed at scale', 200, 1000, 0.8);
-    await atScale(emulator, '3 overload', 1000, 10_000, 0.5, 1500);
+    await atScale(emulator, '3 overload', 1000, 10_000, 0.5, 1000);
     const directRps = await overhead(emulator);
     await cache(emulator, directRps);
     await scaleOut(emulator);

@@ -21,7 +21,7 @@ export interface TranslateProcessorDeps {
   quotaBackoff: QuotaBackoff;
   /** Quota answers a job may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
   maxQuotaRequeues: number;
-  /** Successful translations are written here (before the job completes, so a request arriving as it completes finds them). */
+  /** Read before calling the provider (a twin job may have finished meanwhile); successful translations are written here. */
   cache?: { store: TranslationCache; providerId: string };
 }
 
@@ -57,8 +57,10 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         ...(translation.detectedSource ? { detected_source: translation.detectedSource } : {}),
       };
       if (hash !== undefined && deps.cache) {
-        // A cache that cannot be written costs a later provider call, never this job.
-        await deps.cache.store.set(hash, result).catch((err: unknown) => {
+        // Not awaited: the job's answer does not wait for a cache round trip (a twin request racing
+        // it is caught by the read above). A cache that cannot be written costs a later provider
+        // call, never this job.
+        void deps.cache.store.set(hash, result).catch((err: unknown) => {
           deps.logger.warn({ jobId: job.id, err: (err as Error).message }, 'cache write failed');
         });
       }
