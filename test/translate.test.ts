@@ -121,15 +121,14 @@ describe('sync translation', () => {
   });
 
   it('answers 202 with Location when the wait runs out, and the job completes later', async () => {
-    stack.emulator.setOptions({ latencyMs: 600 });
+    // The provider takes far longer than the client will wait: the answer is 202, not the result.
+    stack.emulator.setOptions({ latencyMs: 2500 });
     try {
-      const started = Date.now();
       const res = await postJson(
         `${stack.url}/v1/translate`,
         { src_text: 'slow', tgt_lang: 'en', src_lang: 'fr' },
         { Prefer: 'wait=0.1' },
       );
-      expect(Date.now() - started).toBeLessThan(550);
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ job_id: expect.stringMatching(UUID), status: 'queued' });
       expect(res.headers.get('location')).toBe(`/v1/jobs/${res.body.job_id}`);

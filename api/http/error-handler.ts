@@ -34,7 +34,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const appError = toAppError(err);
     // req.log (pino-http) carries the request id; without it (no request logger) it is added here.
     const log = (req as { log?: Logger }).log ?? logger.child({ requestId: res.getHeader('X-Request-Id') });
-    if (appError.status >= 500) {
+    if (appError.code === 'unavailable') {
+      // Expected while Redis is away or the process drains: one line per refusal, not an alarm.
+      log.warn({ code: appError.code, method: req.method, path: req.path }, appError.message);
+    } else if (appError.status >= 500) {
       const cause =
         appError.cause instanceof Error
           ? { message: appError.cause.message, stack: appError.cause.stack }
