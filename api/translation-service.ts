@@ -49,6 +49,8 @@ export class TranslationService {
     request: TranslateRequest,
     requestedWaitMs: number,
     signal?: AbortSignal,
+    /** The HTTP request id, recorded in the job so worker log lines can carry it. */
+    requestId?: string,
   ): Promise<SubmitResult> {
     // Held waits cost memory (a socket, a timer, a map entry): their number per process is bounded;
     // past the bound the work is still accepted and the client polls instead of waiting.
@@ -72,7 +74,7 @@ export class TranslationService {
       // Identical requests in flight share one job: BullMQ answers the id of the job already queued
       // under the same deduplication id (until that job finishes).
       const job = await this.redisCall(() =>
-        this.deps.queue.add(JOB_NAMES.translate, withTraceparent(data, this.deps.tracing), {
+        this.deps.queue.add(JOB_NAMES.translate, withJobMeta(data, this.deps.tracing, requestId), {
           jobId,
           deduplication: { id: hash },
         }),
@@ -222,11 +224,20 @@ function toJobResponse(job: Job, state: string): JobResponse {
   return base;
 }
 
-/** Job data plus the active span's `traceparent` when tracing is on (the worker continues the trace). */
-function withTraceparent(
+/**
+ * Job data plus what correlates the job with its request: `request_id` (worker log lines) and,
+ * when tracing is on, the active span's `traceparent` (the worker continues the trace). The worker's
+ * schema ignores both fields.
+ */
+function withJobMeta(
   data: TranslateJobData,
   tracing = false,
-): TranslateJobData & { traceparent?: string } {
+  requestId?: string,
+): TranslateJobData & { traceparent?: string; request_id?: string } {
   const traceparent = activeTraceparent(otel(tracing));
-  return traceparent ? { ...data, traceparent } : data;
+  return {
+    ...data,
+    ...(requestId ? { request_id: requestId } : {}),
+    ...(traceparent ? { traceparent } : {}),
+  };
 }

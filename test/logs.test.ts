@@ -67,7 +67,8 @@ describe('logs', () => {
     const workerLine = await eventually(async () =>
       sink.lines.find((l) => l.msg === 'provider call failed' && typeof l.jobId === 'string'),
     );
-    expect(workerLine).toMatchObject({ kind: 'transient', status: 500 });
+    // The worker's line carries the id of the request that made the job.
+    expect(workerLine).toMatchObject({ kind: 'transient', status: 500, requestId: 'req-logs-3' });
     // The error handler's line and the completion line both carry the request id; 5xx at error level.
     const lines = await eventually(async () => {
       const found = sink.lines.filter((l) => l.requestId === 'req-logs-3');

@@ -7,6 +7,7 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
+import { jobLogFields } from './job-log-fields.js';
 import { recordJobMetrics } from './job-metrics.js';
 import { traceJobs } from './job-tracing.js';
 import { quotaWait } from './metrics.js';
@@ -82,7 +83,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
   w.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      logger.warn({ jobId: job.id, reason: err.message }, 'job failed for good');
+      logger.warn({ ...jobLogFields(job), reason: err.message }, 'job failed for good');
     }
   });
 

@@ -11,6 +11,7 @@ import { jobCacheParts, translationHash, type TranslationCache } from '../shared
 import { classifyProviderError } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
 import type { QuotaBackoff } from './quota-backoff.js';
+import { jobLogFields } from './job-log-fields.js';
 
 export interface TranslateProcessorDeps {
   translator: Translator;
@@ -61,14 +62,14 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         // it is caught by the read above). A cache that cannot be written costs a later provider
         // call, never this job.
         void deps.cache.store.set(hash, result).catch((err: unknown) => {
-          deps.logger.warn({ jobId: job.id, err: (err as Error).message }, 'cache write failed');
+          deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
         });
       }
       return result;
     } catch (err) {
       const failure = classifyProviderError(err);
       deps.logger.warn(
-        { jobId: job.id, kind: failure.kind, status: failure.status, attempt: job.attemptsMade + 1 },
+        { ...jobLogFields(job), kind: failure.kind, status: failure.status, attempt: job.attemptsMade + 1 },
         'provider call failed',
       );
       const reason = encodeJobFailure({ code: failure.code, message: failure.message });

@@ -20,10 +20,12 @@ export function translateRoutes(config: Config, service: TranslationService): Ro
       // A client that goes away stops waiting; its job still completes and can be fetched.
       const abort = new AbortController();
       res.on('close', () => abort.abort());
-      const result = await service.submit(request, waitMs, abort.signal).catch((err: unknown) => {
-        translateRequests.inc({ outcome: 'error' });
-        throw err;
-      });
+      const result = await service
+        .submit(request, waitMs, abort.signal, String(res.getHeader('X-Request-Id') ?? ''))
+        .catch((err: unknown) => {
+          translateRequests.inc({ outcome: 'error' });
+          throw err;
+        });
       translateRequests.inc({ outcome: result.kind });
       res.locals.jobId = result.kind === 'done' ? result.response.job_id : result.jobId;
       if (req.get('prefer')) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
