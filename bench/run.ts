@@ -482,6 +482,7 @@ const COLUMNS = [
   'req',
   'ok',
   'err',
+  'total s',
   'req/s',
   'p50 ms',
   'p99 ms',
@@ -498,7 +499,8 @@ function printRow(row: Row): void {
     .join(', ');
   process.stdout.write(
     `  ${row.path.padEnd(34)} ${String(row.connections).padStart(5)} ${String(row.requests).padStart(6)} ` +
-      `${String(row.ok).padStart(6)} ${String(row.errors).padStart(4)} ${String(row.reqPerSec).padStart(8)} ` +
+      `${String(row.ok).padStart(6)} ${String(row.errors).padStart(4)} ${String(row.seconds).padStart(7)} ` +
+      `${String(row.reqPerSec).padStart(8)} ` +
       `${String(row.p50Ms).padStart(7)} ${String(row.p99Ms).padStart(7)}  ${cpu} | ${rss}\n`,
   );
 }
@@ -516,7 +518,7 @@ function markdownTable(): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     lines.push(
-      `| ${r.scenario} | ${r.path} | ${r.connections} | ${r.requests} | ${r.ok} | ${r.errors} | ${r.reqPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${cpu} | ${rss} |`,
+      `| ${r.scenario} | ${r.path} | ${r.connections} | ${r.requests} | ${r.ok} | ${r.errors} | ${r.seconds} | ${r.reqPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${cpu} | ${rss} |`,
     );
   }
   lines.push('', '| scenario | goal | measured | met |', '| --- | --- | --- | --- |');
