@@ -15,7 +15,7 @@ import {
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
 import type { Config } from '../shared/config.js';
-import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
+import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
@@ -23,6 +23,7 @@ import { enqueueWebhook } from '../shared/batch-webhook.js';
 import type { CharBudget } from './char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
+import { redisCall } from './redis-call.js';
 import { batchesSubmitted, batchItemsSubmitted } from './metrics.js';
 
 export interface BatchServiceDeps {
@@ -198,23 +199,8 @@ export class BatchService {
     throw new UnavailableError('The batch for this Idempotency-Key is still being created.');
   }
 
-  /** Fails fast while Redis is away instead of queueing commands (the client gets 503 at once). */
-  private async redisCall<T>(fn: () => Promise<T>, timeoutMs = 2000): Promise<T> {
-    if (this.deps.redis.status !== 'ready') throw new UnavailableError('Redis is unavailable.');
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        fn(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new UnavailableError('Redis did not answer in time.')), timeoutMs);
-        }),
-      ]);
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new UnavailableError('Redis is unavailable.', err);
-    } finally {
-      clearTimeout(timer);
-    }
+  private redisCall<T>(fn: () => Promise<T>, timeoutMs?: number): Promise<T> {
+    return redisCall(this.deps.redis, fn, timeoutMs);
   }
 }
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, NotFoundError, UnavailableError, decodeJobFailure } from '../shared/errors.js';
+import { AppError, NotFoundError, decodeJobFailure } from '../shared/errors.js';
 import { JOB_NAMES } from '../shared/queues.js';
 import { jobCacheParts, translationHash, type TranslationCache } from '../shared/translation-cache.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../shared/schemas.js';
 import type { CharBudget } from './char-budget.js';
 import type { JobOutcome, JobWaiter } from './job-waiter.js';
+import { redisCall } from './redis-call.js';
 import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
 import { activeTraceparent, otel } from '../shared/tracing.js';
 
@@ -112,33 +113,15 @@ export class TranslationService {
   }
 
   /** A last direct read before answering 202: closes the race with a completion we did not hear of. */
+  private redisCall<T>(fn: () => Promise<T>): Promise<T> {
+    return redisCall(this.deps.redis, fn, this.deps.redisTimeoutMs);
+  }
+
   private async tryCheck(jobId: string): Promise<JobOutcome | undefined> {
     try {
       return await this.redisCall(() => this.deps.waiter.check(jobId));
     } catch {
       return undefined;
-    }
-  }
-
-  /** Fails fast while Redis is away instead of queueing commands (the client gets 503 at once). */
-  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.deps.redis.status !== 'ready') throw new UnavailableError('Redis is unavailable.');
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        fn(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new UnavailableError('Redis did not answer in time.')),
-            this.deps.redisTimeoutMs ?? 2000,
-          );
-        }),
-      ]);
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new UnavailableError('Redis is unavailable.', err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

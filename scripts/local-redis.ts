@@ -4,14 +4,19 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
-export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+export async function redisAnswers(
+  url: string,
+  timeoutMs = 1500,
+  extra: RedisOptions = {},
+): Promise<boolean> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    ...extra,
   });
   redis.on('error', () => {});
   try {

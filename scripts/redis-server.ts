@@ -7,8 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from './local-redis.js';
+import { freePort, redisAnswers } from './local-redis.js';
 
 export interface RedisServer {
   /** `redis://[:password@]127.0.0.1:port`, or `rediss://` with `tls`. */
@@ -91,23 +90,8 @@ export async function startRedisServer(
   };
 }
 
-async function answers(url: string, caFile: string | undefined): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 200,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    ...(caFile ? { tls: { ca: readFileSync(caFile) } } : {}),
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
+function answers(url: string, caFile: string | undefined): Promise<boolean> {
+  return redisAnswers(url, 200, caFile ? { tls: { ca: readFileSync(caFile) } } : {});
 }
 
 /** A throw-away CA and a server certificate for 127.0.0.1, made with the openssl CLI. */
