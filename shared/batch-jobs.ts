@@ -5,6 +5,7 @@
 import type { DefaultJobOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from './config.js';
+import { retryingJobOptions } from './queues.js';
 import { languageCode, textFormat } from './schemas.js';
 
 /** Google v2 takes at most 128 segments per request. */
@@ -39,18 +40,11 @@ export const BATCH_JOB_NAMES = { chunk: 'chunk', webhook: 'webhook' } as const;
 /** Chunk jobs: transient failures retry in the queue; results live in the batch's keys, not in the job. */
 export function batchChunkJobOptions(config: Config): DefaultJobOptions {
   return {
-    attempts: config.JOB_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS, jitter: 0.5 },
+    ...retryingJobOptions(config, config.JOB_ATTEMPTS, config.JOB_BACKOFF_MS),
     removeOnComplete: true,
-    removeOnFail: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
   };
 }
 
 export function batchWebhookJobOptions(config: Config): DefaultJobOptions {
-  return {
-    attempts: config.WEBHOOK_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.WEBHOOK_BACKOFF_MS, jitter: 0.5 },
-    removeOnComplete: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
-    removeOnFail: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
-  };
+  return retryingJobOptions(config, config.WEBHOOK_ATTEMPTS, config.WEBHOOK_BACKOFF_MS);
 }

@@ -19,13 +19,21 @@ export const JOB_NAMES = {
   translate: 'translate',
 } as const;
 
+/**
+ * Retries with exponential backoff and jitter; finished jobs are kept for RESULT_TTL_S, bounded in
+ * count too, so Redis never grows without bound.
+ */
+export function retryingJobOptions(config: Config, attempts: number, backoffMs: number): DefaultJobOptions {
+  const keep = { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT };
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+    removeOnComplete: keep,
+    removeOnFail: keep,
+  };
+}
+
 /** Job options for translate jobs: retries belong to the queue (the Google client's own are off). */
 export function translateJobOptions(config: Config): DefaultJobOptions {
-  return {
-    attempts: config.JOB_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS, jitter: 0.5 },
-    // Results are kept for RESULT_TTL_S, bounded in count too, so Redis never grows without bound.
-    removeOnComplete: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
-    removeOnFail: { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT },
-  };
+  return retryingJobOptions(config, config.JOB_ATTEMPTS, config.JOB_BACKOFF_MS);
 }
