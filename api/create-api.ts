@@ -18,6 +18,7 @@ import { trackOpenWaits } from './metrics.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
 import { CharBudget } from './char-budget.js';
 import { JobWaiter } from './job-waiter.js';
+import { RequestPacker } from './request-packer.js';
 import { QueueDepthSampler } from './queue-depth.js';
 import { TranslationService } from './translation-service.js';
 
@@ -62,12 +63,20 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     dailyChars: config.DAILY_CHAR_BUDGET,
     logger,
   });
+  const packer = new RequestPacker({
+    queue,
+    redis,
+    waiter,
+    cache: new TranslationCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
+    packing: config.PROVIDER_BATCHING,
+    maxChars: config.PROVIDER_BATCH_MAX_CHARS,
+  });
   const translations = new TranslationService({
     queue,
     redis,
     waiter,
+    packer,
     budget,
-    cache: new TranslationCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
     providerId: providerId(config),
     maxOpenWaits: config.MAX_OPEN_WAITS,
     tracing: config.TRACING_ENABLED,

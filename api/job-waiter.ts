@@ -11,6 +11,12 @@ import type { Redis } from 'ioredis';
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };
 
+/** A registered wait: `wait()` resolves with the outcome, or undefined on timeout or abort. */
+export interface WaitRegistration {
+  wait: (timeoutMs: number, signal?: AbortSignal) => Promise<JobOutcome | undefined>;
+  cancel: () => void;
+}
+
 interface Waiter {
   resolve: (outcome: JobOutcome | undefined) => void;
   since: number;
@@ -56,10 +62,7 @@ export class JobWaiter {
    * Registers a wait *before* the job is added, so its completion event cannot be missed.
    * `wait()` resolves with the outcome, or undefined on timeout or abort.
    */
-  register(jobId: string): {
-    wait: (timeoutMs: number, signal?: AbortSignal) => Promise<JobOutcome | undefined>;
-    cancel: () => void;
-  } {
+  register(jobId: string): WaitRegistration {
     let resolveOutcome!: (o: JobOutcome | undefined) => void;
     const outcome = new Promise<JobOutcome | undefined>((resolve) => (resolveOutcome = resolve));
     const waiter: Waiter = { resolve: resolveOutcome, since: Date.now() };

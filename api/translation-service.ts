@@ -1,24 +1,27 @@
 /**
- * Sync translation: enqueue one job, wait for it within the client's budget, shape the answer.
- * Also reads job state for GET /v1/jobs/{id}.
+ * Sync translation: place the request (a cache hit, a new item of a job, or an identical text
+ * already in flight; see request-packer.ts), wait for its job within the client's budget, shape the
+ * answer. Also reads an item's state for GET /v1/jobs/{id}.
  */
-import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, NotFoundError, decodeJobFailure } from '../shared/errors.js';
-import { JOB_NAMES } from '../shared/queues.js';
-import { jobCacheParts, translationHash, type TranslationCache } from '../shared/translation-cache.js';
+import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
 import {
-  translateJobResult,
+  parseItemId,
+  translateItemResult,
+  translateJobData,
   type JobResponse,
-  type TranslateJobResult,
   type JobStatus,
+  type TranslateItemResult,
   type TranslateJobData,
   type TranslateRequest,
   type TranslateResponse,
+  type Translation,
 } from '../shared/schemas.js';
 import type { CharBudget } from './char-budget.js';
 import type { JobOutcome, JobWaiter } from './job-waiter.js';
+import { placementItemId, type RequestPacker } from './request-packer.js';
 import { redisCall } from './redis-call.js';
 import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
 import { activeTraceparent, otel } from '../shared/tracing.js';
@@ -29,11 +32,11 @@ export interface TranslationServiceDeps {
   queue: Queue;
   redis: Redis;
   waiter: JobWaiter;
+  /** Packs requests into jobs, answers cache hits and joins identical texts in flight. */
+  packer: RequestPacker;
   /** DAILY_CHAR_BUDGET: characters are counted before a job is queued. */
   budget?: CharBudget;
-  /** Read before enqueueing; absent or disabled: every request becomes a job. */
-  cache?: TranslationCache;
-  /** Provider identity in cache keys and deduplication ids (see shared/translation-cache.ts). */
+  /** Provider identity in cache keys and in-flight marks (see shared/translation-cache.ts). */
   providerId: string;
   /** Bound on any single Redis call made while a client waits. @default 2000 */
   redisTimeoutMs?: number;
@@ -56,77 +59,74 @@ export class TranslationService {
     // Held waits cost memory (a socket, a timer, a map entry): their number per process is bounded;
     // past the bound the work is still accepted and the client polls instead of waiting.
     const waitMs = this.deps.waiter.size >= (this.deps.maxOpenWaits ?? Infinity) ? 0 : requestedWaitMs;
-    const data = toJobData(request);
-    const { cache } = this.deps;
-    const hash = translationHash(jobCacheParts(this.deps.providerId, data));
-    if (cache?.enabled) {
-      const hit = await this.redisCall(() => cache.get(hash));
-      (hit ? cacheHits : cacheMisses).inc();
-      if (hit)
-        return { kind: 'done', response: toCachedResponse(data, request.src_lang, fromJobResult(hit)) };
-    }
-
-    // After the cache: a hit is never billed, so it does not count against the budget.
+    const { text, ...shape } = toJobText(request);
     const { budget } = this.deps;
-    if (budget?.enabled) await this.redisCall(() => budget.reserve([...data.text].length));
-    let jobId: string = randomUUID();
-    let registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
-    try {
-      // Identical requests in flight share one job: BullMQ answers the id of the job already queued
-      // under the same deduplication id (until that job finishes).
-      const job = await this.redisCall(() =>
-        this.deps.queue.add(JOB_NAMES.translate, withJobMeta(data, this.deps.tracing, requestId), {
-          jobId,
-          deduplication: { id: hash },
-        }),
-      );
-      if (job.id && job.id !== jobId) {
-        dedupJoined.inc();
-        registration?.cancel();
-        jobId = job.id;
-        registration = waitMs > 0 ? this.deps.waiter.register(jobId) : undefined;
-        // The shared job may have finished before this wait was registered.
-        const early = registration ? await this.tryCheck(jobId) : undefined;
-        if (early) {
-          registration?.cancel();
-          return { kind: 'done', response: toResponse(jobId, data, request.src_lang, outcomeResult(early)) };
-        }
-      }
-    } catch (err) {
-      registration?.cancel();
-      throw err;
+    if (budget?.enabled) await this.redisCall(() => budget.reserve([...text].length));
+    const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
+    const placement = await this.deps.packer.place({
+      text,
+      shape,
+      hash: translationHash(jobCacheParts(this.deps.providerId, shape, text)),
+      wait: waitMs > 0,
+      ...(requestId ? { requestId } : {}),
+      ...(traceparent ? { traceparent } : {}),
+    });
+    const echo = { text, shape, srcLang: request.src_lang };
+    if (placement.kind === 'cached') {
+      cacheHits.inc();
+      return {
+        kind: 'done',
+        response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },
+      };
     }
-    if (!registration) return { kind: 'pending', jobId };
+    cacheMisses.inc();
+    if (placement.joined) dedupJoined.inc();
+    const id = placementItemId(placement);
+    const { registration, early } = placement;
+    if (early) {
+      registration?.cancel();
+      return { kind: 'done', response: toResponse(id, echo, itemOutcome(early, placement.index)) };
+    }
+    if (!registration) return { kind: 'pending', jobId: id };
     const outcome =
-      (await registration.wait(waitMs, signal)) ?? (signal?.aborted ? undefined : await this.tryCheck(jobId));
-    if (!outcome) return { kind: 'pending', jobId };
-    return { kind: 'done', response: toResponse(jobId, data, request.src_lang, outcomeResult(outcome)) };
+      (await registration.wait(waitMs, signal)) ??
+      (signal?.aborted ? undefined : await this.tryCheck(placement.queueJobId));
+    if (!outcome) return { kind: 'pending', jobId: id };
+    return { kind: 'done', response: toResponse(id, echo, itemOutcome(outcome, placement.index)) };
   }
 
-  async getJob(jobId: string): Promise<JobResponse> {
+  /** GET /v1/jobs/{id}: the state of one request's item. */
+  async getJob(id: string): Promise<JobResponse> {
+    const { queueJobId, index } = parseItemId(id);
     // State first, then the hash: a job that completes in between is reported by its older state
     // with newer data, never as "completed" without its result.
-    const state = await this.redisCall(() => this.deps.queue.getJobState(jobId));
-    const job = state === 'unknown' ? undefined : await this.redisCall(() => this.deps.queue.getJob(jobId));
-    if (!job) throw new NotFoundError(`No job ${jobId} (unknown, or its result has expired).`);
-    return toJobResponse(job, state);
+    const state = await this.redisCall(() => this.deps.queue.getJobState(queueJobId));
+    const job =
+      state === 'unknown' ? undefined : await this.redisCall(() => this.deps.queue.getJob(queueJobId));
+    const data = translateJobData.safeParse(job?.data);
+    const text = data.success ? data.data.texts[index] : undefined;
+    if (!job || !data.success || text === undefined) {
+      throw new NotFoundError(`No job ${id} (unknown, or its result has expired).`);
+    }
+    return toJobResponse(id, job, state, index, text, data.data);
   }
 
-  /** A last direct read before answering 202: closes the race with a completion we did not hear of. */
   private redisCall<T>(fn: () => Promise<T>): Promise<T> {
     return redisCall(this.deps.redis, fn, this.deps.redisTimeoutMs);
   }
 
-  private async tryCheck(jobId: string): Promise<JobOutcome | undefined> {
+  /** A last direct read before answering 202: closes the race with a completion we did not hear of. */
+  private async tryCheck(queueJobId: string): Promise<JobOutcome | undefined> {
     try {
-      return await this.redisCall(() => this.deps.waiter.check(jobId));
+      return await this.redisCall(() => this.deps.waiter.check(queueJobId));
     } catch {
       return undefined;
     }
   }
 }
 
-export function toJobData(request: TranslateRequest): TranslateJobData {
+/** A request as one text of a job, with the job's shape. */
+export function toJobText(request: TranslateRequest): { text: string } & Omit<TranslateJobData, 'texts'> {
   return {
     text: request.src_text,
     target: request.tgt_lang,
@@ -140,44 +140,49 @@ interface Translated {
   detected?: string;
 }
 
-/** The translation of a finished job, or the job's failure as a typed error. */
-function outcomeResult(outcome: JobOutcome): Translated {
+/** What a response echoes of its request. */
+interface Echo {
+  text: string;
+  shape: Omit<TranslateJobData, 'texts'>;
+  srcLang: string | undefined;
+}
+
+/** One item's translation from its job's outcome, or its failure as a typed error. */
+function itemOutcome(outcome: JobOutcome, index: number): Translated {
   if (outcome.status === 'failed') {
     const failure = decodeJobFailure(outcome.failedReason);
     throw new AppError(failure.code, failure.message);
   }
-  const parsed = translateJobResult.safeParse(outcome.returnvalue);
-  if (!parsed.success) throw new AppError('internal_error');
-  return fromJobResult(parsed.data);
+  const item = itemResult(outcome.returnvalue, index);
+  if (!item) throw new AppError('internal_error');
+  if ('error' in item) {
+    const failure = decodeJobFailure(JSON.stringify(item.error));
+    throw new AppError(failure.code, failure.message);
+  }
+  return fromTranslation(item);
 }
 
-function fromJobResult(result: TranslateJobResult): Translated {
+/** Item `index` of a job's return value (only that item is validated: a job has up to 128). */
+function itemResult(returnvalue: unknown, index: number): TranslateItemResult | undefined {
+  const results = (returnvalue as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results)) return undefined;
+  const parsed = translateItemResult.safeParse(results[index]);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function fromTranslation(result: Translation): Translated {
   return { text: result.text, ...(result.detected_source ? { detected: result.detected_source } : {}) };
 }
 
-function toResponse(
-  jobId: string | null,
-  data: TranslateJobData,
-  srcLang: string | undefined,
-  result: Translated,
-): TranslateResponse {
+function toResponse(jobId: string | null, echo: Echo, result: Translated): TranslateResponse {
   return {
     job_id: jobId,
-    src_lang: srcLang ?? data.source ?? 'auto',
-    src_text: data.text,
-    tgt_lang: data.target,
+    src_lang: echo.srcLang ?? echo.shape.source ?? 'auto',
+    src_text: echo.text,
+    tgt_lang: echo.shape.target,
     tgt_text: result.text,
     ...(result.detected ? { detected_src_lang: result.detected } : {}),
   };
-}
-
-/** A cache hit: no job was made, so there is no job id. */
-function toCachedResponse(
-  data: TranslateJobData,
-  srcLang: string | undefined,
-  result: Translated,
-): TranslateResponse {
-  return { ...toResponse(null, data, srcLang, result), cached: true };
 }
 
 const STATUS_BY_STATE: Record<string, JobStatus> = {
@@ -186,41 +191,36 @@ const STATUS_BY_STATE: Record<string, JobStatus> = {
   active: 'active',
 };
 
-function toJobResponse(job: Job, state: string): JobResponse {
-  const status = STATUS_BY_STATE[state] ?? 'queued';
-  const data = job.data as TranslateJobData;
-  const base: JobResponse = {
-    job_id: String(job.id),
-    status,
+function toJobResponse(
+  id: string,
+  job: Job,
+  state: string,
+  index: number,
+  text: string,
+  data: TranslateJobData,
+): JobResponse {
+  let status = STATUS_BY_STATE[state] ?? 'queued';
+  const base: Omit<JobResponse, 'status'> = {
+    job_id: id,
     attempts: job.attemptsMade,
     created_at: new Date(job.timestamp).toISOString(),
     ...(job.finishedOn ? { finished_at: new Date(job.finishedOn).toISOString() } : {}),
   };
   if (status === 'completed') {
-    const parsed = translateJobResult.safeParse(job.returnvalue);
-    if (parsed.success) {
-      base.result = toResponse(base.job_id, data, data.source, fromJobResult(parsed.data));
+    const item = itemResult(job.returnvalue, index);
+    if (item && 'error' in item) {
+      status = 'failed';
+      return { ...base, status, error: decodeJobFailure(JSON.stringify(item.error)) };
     }
-  } else if (status === 'failed') {
-    base.error = decodeJobFailure(job.failedReason);
+    const { texts: _texts, ...shape } = data;
+    return {
+      ...base,
+      status,
+      ...(item
+        ? { result: toResponse(id, { text, shape, srcLang: shape.source }, fromTranslation(item)) }
+        : {}),
+    };
   }
-  return base;
-}
-
-/**
- * Job data plus what correlates the job with its request: `request_id` (worker log lines) and,
- * when tracing is on, the active span's `traceparent` (the worker continues the trace). The worker's
- * schema ignores both fields.
- */
-function withJobMeta(
-  data: TranslateJobData,
-  tracing = false,
-  requestId?: string,
-): TranslateJobData & { traceparent?: string; request_id?: string } {
-  const traceparent = activeTraceparent(otel(tracing));
-  return {
-    ...data,
-    ...(requestId ? { request_id: requestId } : {}),
-    ...(traceparent ? { traceparent } : {}),
-  };
+  if (status === 'failed') return { ...base, status, error: decodeJobFailure(job.failedReason) };
+  return { ...base, status };
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { toJobData } from '../api/translation-service.js';
+import { toJobText } from '../api/translation-service.js';
 import { errorHandler } from '../api/http/error-handler.js';
 import { jsonBody } from '../api/http/json-body.js';
 import { validate } from '../api/http/validate.js';
@@ -24,7 +24,7 @@ app.disable('x-powered-by');
 app.set('etag', false);
 app.post('/v1/translate', ...jsonBody(config.MAX_BODY_BYTES), async (req, res) => {
   const request = validate(schema, req.body);
-  const data = toJobData(request);
+  const data = toJobText(request);
   const [translation] = await translator.translate({
     texts: [data.text],
     target: data.target,

@@ -36,22 +36,40 @@ export function translateRequestSchema(maxChars: number) {
 }
 export type TranslateRequest = z.infer<ReturnType<typeof translateRequestSchema>>;
 
-/** Job payload of the `translate` queue. */
+/** Google's limit on segments per v2 request; also the most texts one sync job carries. */
+export const MAX_SEGMENTS_PER_REQUEST = 128;
+
+/**
+ * Job payload of the `translate` queue: the texts of one or more sync requests that share target,
+ * source and format (the API packs requests that arrive together into one job; each request is one
+ * item, addressed by its index). Absent `source`: detect.
+ */
 export const translateJobData = z.object({
-  text: z.string().min(1),
+  texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
   target: languageCode,
-  /** Absent: detect. */
   source: languageCode.optional(),
   format: textFormat,
 });
 export type TranslateJobData = z.infer<typeof translateJobData>;
 
-/** What a worker returns for a translate job (BullMQ stores it as the job's return value). */
-export const translateJobResult = z.object({
+/** One text's translation, as the cache stores it. */
+export const translation = z.object({
   text: z.string(),
   detected_source: z.string().optional(),
 });
-export type TranslateJobResult = z.infer<typeof translateJobResult>;
+export type Translation = z.infer<typeof translation>;
+
+/** One item's outcome in a job's return value: its translation, or why the provider refused it. */
+export const translateItemResult = z.union([
+  translation,
+  z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type TranslateItemResult = z.infer<typeof translateItemResult>;
+
+/** What a worker returns for a translate job (BullMQ stores it as the job's return value): one result per text, in order. */
+export interface TranslateJobResult {
+  results: TranslateItemResult[];
+}
 
 /** 200 body of POST /v1/translate, and `result` of GET /v1/jobs/{id}. */
 export interface TranslateResponse {
@@ -79,7 +97,29 @@ export interface JobResponse {
   finished_at?: string;
 }
 
-/** BullMQ job ids we hand out: UUIDs, so anything else can be refused before Redis is asked. */
+/** Ids we make are lower-case UUIDs (batch ids; BullMQ ids of translate jobs). */
+export const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an id');
+
+/**
+ * The job ids we hand out name one item of a job: `<BullMQ job id (a UUID)>.<index>`. Anything else
+ * is refused before Redis is asked.
+ */
 export const jobId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not a job id');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(0|[1-9][0-9]{0,2})$/,
+    'not a job id',
+  );
+
+/** An item id: the job's id and the item's index in it. */
+export function itemId(queueJobId: string, index: number): string {
+  return `${queueJobId}.${index}`;
+}
+
+/** Splits an item id (already validated by `jobId`) into the job's id and the item's index. */
+export function parseItemId(id: string): { queueJobId: string; index: number } {
+  const dot = id.lastIndexOf('.');
+  return { queueJobId: id.slice(0, dot), index: Number(id.slice(dot + 1)) };
+}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { providerSettings, type Config } from './config.js';
-import { translateJobResult, type TranslateJobData, type TranslateJobResult } from './schemas.js';
+import { translation, type TranslateJobData, type Translation } from './schemas.js';
 
 export interface CacheKeyParts {
   /** Which provider answers: translations of the emulator and of Google must never mix. */
@@ -41,13 +41,18 @@ export function providerId(config: Config): string {
   return `google-v2 ${providerSettings(config).endpoint ?? 'default'}`;
 }
 
-export function jobCacheParts(provider: string, data: TranslateJobData): CacheKeyParts {
+/** The cache key parts of one text of a job (or of a request about to become one). */
+export function jobCacheParts(
+  provider: string,
+  shape: Omit<TranslateJobData, 'texts'>,
+  text: string,
+): CacheKeyParts {
   return {
     provider,
-    target: data.target,
-    format: data.format,
-    text: data.text,
-    ...(data.source ? { source: data.source } : {}),
+    target: shape.target,
+    format: shape.format,
+    text,
+    ...(shape.source ? { source: shape.source } : {}),
   };
 }
 
@@ -67,20 +72,37 @@ export class TranslationCache {
     return `${this.prefix}:cache:${hash}`;
   }
 
-  async get(hash: string): Promise<TranslateJobResult | undefined> {
+  /**
+   * While a job translates a text, this key names the job item doing it, so identical requests
+   * join that item instead of making another job (in-flight deduplication; see api/request-packer.ts).
+   */
+  inflightKey(hash: string): string {
+    return `${this.prefix}:inflight:${hash}`;
+  }
+
+  async get(hash: string): Promise<Translation | undefined> {
     if (!this.enabled) return undefined;
     const raw = await this.redis.get(this.key(hash));
     if (raw === null) return undefined;
     try {
-      const parsed = translateJobResult.safeParse(JSON.parse(raw));
+      const parsed = translation.safeParse(JSON.parse(raw));
       return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;
     }
   }
 
-  async set(hash: string, result: TranslateJobResult): Promise<void> {
-    if (!this.enabled) return;
-    await this.redis.set(this.key(hash), JSON.stringify(result), 'EX', this.ttlSeconds);
+  /**
+   * A job's texts are done: caches the translations (when the cache is on), then ends the texts'
+   * in-flight marks, in this order (one pipeline), so a request never finds neither.
+   */
+  async settle(translated: [hash: string, result: Translation][], done: string[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    if (this.enabled) {
+      for (const [hash, result] of translated)
+        pipeline.set(this.key(hash), JSON.stringify(result), 'EX', this.ttlSeconds);
+    }
+    if (done.length > 0) pipeline.unlink(...done.map((hash) => this.inflightKey(hash)));
+    if (pipeline.length > 0) await pipeline.exec();
   }
 }

@@ -34,7 +34,7 @@ describe('API keys', () => {
     expect(res.headers.get('www-authenticate')).toContain('Bearer');
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(await stack.api.queue.count()).toBe(before);
-    const job = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`, headers);
+    const job = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`, headers);
     expect(job.status).toBe(401);
   });
 
@@ -84,7 +84,7 @@ describe('rate limit (RATE_LIMIT_PER_MIN)', () => {
       const a = { 'X-API-Key': 'a-key', ...ASYNC };
       expect((await postJson(`${stack.url}/v1/translate`, body, a)).status).toBe(202);
       expect((await postJson(`${otherUrl}/v1/translate`, body, a)).status).toBe(202);
-      expect((await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`, a)).status).toBe(
+      expect((await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`, a)).status).toBe(
         404,
       );
       const limited = await postJson(`${otherUrl}/v1/translate`, body, a);
@@ -124,7 +124,7 @@ describe('overload (MAX_QUEUE_DEPTH)', () => {
     expect(res.body.error.code).toBe('overloaded');
     expect(res.headers.get('retry-after')).toBe('2');
     // Reads are never refused.
-    expect((await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`)).status).toBe(404);
 
     await stack.startWorker();
     await new Promise((r) => setTimeout(r, 100));

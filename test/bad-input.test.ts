@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, startStack, type Stack } from './helpers/stack.js';
 
 const UUID = '0b9c6f0e-8f4c-4b7e-9a57-2f5f2f6a1c3d';
+const JOB = `${UUID}.0`;
 const ok = { src_text: 'hi', tgt_lang: 'en' };
 
 interface Case {
@@ -258,7 +259,7 @@ const CASES: Case[] = [
   {
     name: 'PUT a job',
     method: 'PUT',
-    path: `/v1/jobs/${UUID}`,
+    path: `/v1/jobs/${JOB}`,
     body: ok,
     status: 405,
     code: 'method_not_allowed',
@@ -302,11 +303,11 @@ const CASES: Case[] = [
   {
     name: 'job id in upper case',
     method: 'GET',
-    path: `/v1/jobs/${UUID.toUpperCase()}`,
+    path: `/v1/jobs/${JOB.toUpperCase()}`,
     status: 404,
     code: 'not_found',
   },
-  { name: 'unknown job', method: 'GET', path: `/v1/jobs/${UUID}`, status: 404, code: 'not_found' },
+  { name: 'unknown job', method: 'GET', path: `/v1/jobs/${JOB}`, status: 404, code: 'not_found' },
   { name: 'batch id not a UUID', method: 'GET', path: '/v1/batches/abc', status: 404, code: 'not_found' },
   { name: 'unknown batch', method: 'GET', path: `/v1/batches/${UUID}`, status: 404, code: 'not_found' },
   {

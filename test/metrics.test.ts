@@ -57,7 +57,7 @@ describe('metrics', () => {
     const done = await postJson(`${stack.url}/v1/translate`, { src_text: 'count me', tgt_lang: 'de' });
     expect(done.status).toBe(200);
     await getJson(`${stack.url}/v1/jobs/${done.body.job_id}`);
-    await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`);
+    await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`);
     await getJson(`${stack.url}/no/such/path/${Math.random()}`);
     await postJson(`${stack.url}/v1/translate`, { tgt_lang: 'de' });
 

@@ -100,7 +100,7 @@ describe('OpenAPI', () => {
     expect(failedJob.body.status).toBe('failed');
     expectDocumented('get', '/v1/jobs/{id}', failedJob);
 
-    const missing = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`);
+    const missing = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`);
     expect(missing.status).toBe(404);
     expectDocumented('get', '/v1/jobs/{id}', missing);
     const wrongMethod = await fetchResult(url, { method: 'GET' });
@@ -168,5 +168,5 @@ async function fetchResult(url: string, init: RequestInit): Promise<HttpResult> 
 
 async function lastFailedJobId(stack: Stack): Promise<string | undefined> {
   const [job] = await stack.api.queue.getJobs(['failed'], 0, 0);
-  return job?.id;
+  return job?.id === undefined ? undefined : `${job.id}.0`;
 }

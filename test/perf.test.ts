@@ -39,10 +39,11 @@ async function enqueue(stack: Stack, items: { text: string; target: string }[]):
   });
 }
 
-async function settled(stack: Stack, n: number): Promise<void> {
+/** Waits until every request's job item has finished. */
+async function settled(stack: Stack, ids: string[]): Promise<void> {
   await eventually(async () => {
-    const counts = await stack.api.queue.getJobCounts('completed', 'failed');
-    return (counts.completed ?? 0) + (counts.failed ?? 0) >= n;
+    const jobs = await Promise.all(ids.map((id) => getJson(`${stack.url}/v1/jobs/${id}`)));
+    return jobs.every((job) => job.body.status === 'completed' || job.body.status === 'failed');
   }, 20_000);
 }
 
@@ -69,7 +70,7 @@ describe('provider micro-batching through the stack', () => {
       Array.from({ length: n }, (_, i) => ({ text: `burst ${i}`, target: 'ja' })),
     );
     await stack.startWorker(burstWorker);
-    await settled(stack, n);
+    await settled(stack, ids);
     const stats = stack.emulator.stats();
     expect(stats.requests).toBe(Math.ceil(n / 128));
     expect(stats.segments).toBe(n);
@@ -85,7 +86,7 @@ describe('provider micro-batching through the stack', () => {
     }));
     const ids = await enqueue(stack, items);
     await stack.startWorker(burstWorker);
-    await settled(stack, items.length);
+    await settled(stack, ids);
     const { log } = stack.emulator.stats();
     expect(log.map((e) => [e.target, e.segments]).sort()).toEqual([
       ['de', 30],
@@ -105,7 +106,7 @@ describe('provider micro-batching through the stack', () => {
       texts.map((text) => ({ text, target: 'ko' })),
     );
     await stack.startWorker(burstWorker);
-    await settled(stack, texts.length);
+    await settled(stack, ids);
     const jobs = await Promise.all(ids.map((id) => getJson(`${stack.url}/v1/jobs/${id}`)));
     jobs.forEach((job, i) => {
       if (i === 13) {
@@ -121,12 +122,12 @@ describe('provider micro-batching through the stack', () => {
 
   it('PROVIDER_BATCHING=false sends one provider request per job', async () => {
     const n = 20;
-    await enqueue(
+    const ids = await enqueue(
       stack,
       Array.from({ length: n }, (_, i) => ({ text: `single ${i}`, target: 'ja' })),
     );
     await stack.startWorker({ ...burstWorker, PROVIDER_BATCHING: 'false' });
-    await settled(stack, n);
+    await settled(stack, ids);
     const stats = stack.emulator.stats();
     expect(stats.requests).toBe(n);
     expect(stats.log.every((e) => e.segments === 1)).toBe(true);

@@ -1,7 +1,7 @@
 /** OpenTelemetry spans from the HTTP request through the job to the provider call (TRACING_ENABLED). */
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, postJson, startStack, type Stack } from './helpers/stack.js';
+import { eventually, postJson, queueJobIdOf, startStack, type Stack } from './helpers/stack.js';
 import { installRecordingTracer } from './helpers/recording-tracer.js';
 
 describe('tracing', () => {
@@ -31,7 +31,9 @@ describe('tracing', () => {
       attributes: { 'http.route': '/v1/translate', 'http.response.status_code': 200 },
     });
     const job = recorder.spans.find(
-      (s) => s.kind === SpanKind.CONSUMER && s.attributes['messaging.message.id'] === res.body.job_id,
+      (s) =>
+        s.kind === SpanKind.CONSUMER &&
+        s.attributes['messaging.message.id'] === queueJobIdOf(res.body.job_id),
     );
     expect(job).toMatchObject({
       name: 'translate process',

@@ -5,7 +5,7 @@ import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { eventually, getJson, postJson, startStack, testPrefix, type Stack } from './helpers/stack.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9]+$/;
 
 describe('sync translation', () => {
   let stack: Stack;
@@ -22,7 +22,7 @@ describe('sync translation', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      job_id: expect.stringMatching(UUID),
+      job_id: expect.stringMatching(JOB_ID),
       src_lang: 'ko',
       src_text: '안녕',
       tgt_lang: 'en',
@@ -130,7 +130,7 @@ describe('sync translation', () => {
         { Prefer: 'wait=0.1' },
       );
       expect(res.status).toBe(202);
-      expect(res.body).toEqual({ job_id: expect.stringMatching(UUID), status: 'queued' });
+      expect(res.body).toEqual({ job_id: expect.stringMatching(JOB_ID), status: 'queued' });
       expect(res.headers.get('location')).toBe(`/v1/jobs/${res.body.job_id}`);
       const done = await eventually(async () => {
         const job = await getJson(`${stack.url}${res.headers.get('location')}`);
@@ -168,9 +168,9 @@ describe('sync translation', () => {
       await eventually(async () => stack.api.waiter.size === 0, 1000);
       // ... and the job finishes anyway.
       const job = await eventually(async () =>
-        (await stack.api.queue.getJobs(['completed'])).find((j) => j.data.text === 'gone'),
+        (await stack.api.queue.getJobs(['completed'])).find((j) => j.data.texts[0] === 'gone'),
       );
-      expect(job.returnvalue).toEqual({ text: '[en] gone' });
+      expect(job.returnvalue).toEqual({ results: [{ text: '[en] gone' }] });
       expect(stack.emulator.seenCount('gone')).toBe(1);
     } finally {
       stack.emulator.setOptions({ latencyMs: 0 });
@@ -215,7 +215,7 @@ describe('jobs endpoint', () => {
   afterAll(() => stack?.close());
 
   it('404 not_found for an unknown or malformed job id', async () => {
-    const unknown = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000`);
+    const unknown = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     const malformed = await getJson(`${stack.url}/v1/jobs/..%2F..%2Fetc`);
@@ -271,7 +271,7 @@ describe('health', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       const ready = await getJson(`${url}/readyz`);
       expect(ready.status).toBe(503);
-      expect((await getJson(`${url}/v1/jobs/00000000-0000-4000-8000-000000000000`)).status).toBe(503);
+      expect((await getJson(`${url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`)).status).toBe(503);
       expect(Date.now() - started).toBeLessThan(3000);
       expect((await getJson(`${url}/healthz`)).status).toBe(200);
     } finally {

@@ -2,10 +2,8 @@
  * Translates one batch chunk (up to 128 distinct texts sharing source, target and format) with a
  * single provider request, and writes the results of every item those texts stand for.
  * - Cancelled batches: a chunk that has not started never reaches the provider (atomic claim).
- * - A permanent 400 must not fail the good texts of a chunk: the chunk is split in halves until
- *   the bad texts are isolated. Google answers the same "Invalid Value" for a bad language and for
- *   a bad text, so one tiny probe request first tells whether the language pair itself is refused
- *   (then every text fails at once instead of costing 2n-1 requests).
+ * - A permanent 400 must not fail the good texts of a chunk: the bad texts are isolated
+ *   (provider/translate-isolating.ts).
  * - Transient failures retry the whole chunk in the queue; on the last attempt its items fail and
  *   the batch goes on. Quota answers slow the batch queue down like the sync one.
  */
@@ -15,11 +13,9 @@ import type { BatchState, BatchStore, StoredResult } from '../shared/batch-store
 import { encodeJobFailure } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
-import type { ProviderRequest, Translator } from './provider/google-translator.js';
+import type { Translator } from './provider/google-translator.js';
+import { translateIsolating } from './provider/translate-isolating.js';
 import type { QuotaBackoff } from './quota-backoff.js';
-
-/** Sent alone to tell a refused language pair from a refused text. */
-const PROBE_TEXT = 'ok';
 
 export interface BatchChunkProcessorDeps {
   translator: Translator;
@@ -57,7 +53,7 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     let outcomes: StoredResult[] = [];
     if (claim === 'go') {
       try {
-        outcomes = await translateIsolating(deps.translator, data);
+        outcomes = await translateChunk(deps.translator, data);
         deps.quotaBackoff.success();
       } catch (err) {
         const failure = classifyProviderError(err);
@@ -93,39 +89,21 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
   };
 }
 
-async function translateIsolating(translator: Translator, data: BatchChunkJobData): Promise<StoredResult[]> {
-  const base: Omit<ProviderRequest, 'texts'> = {
+async function translateChunk(translator: Translator, data: BatchChunkJobData): Promise<StoredResult[]> {
+  const outcomes = await translateIsolating(translator, {
+    texts: data.texts,
     target: data.target,
     format: data.format,
     ...(data.source ? { source: data.source } : {}),
-  };
-  let languageChecked = false;
-
-  const run = async (texts: string[]): Promise<StoredResult[]> => {
-    try {
-      const translations = await translator.translate({ ...base, texts });
-      return translations.map((t) => ({ t: t.text, ...(t.detectedSource ? { d: t.detectedSource } : {}) }));
-    } catch (err) {
-      const failure = classifyProviderError(err);
-      if (failure.kind !== 'permanent') throw err;
-      // Only a 400 can be about some of the texts; auth or daily quota refusals are about all of them.
-      if (texts.length === 1 || failure.status !== 400) return texts.map(() => failed(failure));
-      if (!languageChecked) {
-        languageChecked = true;
-        try {
-          await translator.translate({ ...base, texts: [PROBE_TEXT] });
-        } catch (probeErr) {
-          const probeFailure = classifyProviderError(probeErr);
-          if (probeFailure.kind !== 'permanent') throw probeErr;
-          return texts.map(() => failed(probeFailure));
+  });
+  return outcomes.map((o) =>
+    o.ok
+      ? {
+          t: o.translation.text,
+          ...(o.translation.detectedSource ? { d: o.translation.detectedSource } : {}),
         }
-      }
-      const mid = Math.ceil(texts.length / 2);
-      const [left, right] = await Promise.all([run(texts.slice(0, mid)), run(texts.slice(mid))]);
-      return [...left, ...right];
-    }
-  };
-  return run(data.texts);
+      : failed(o.failure),
+  );
 }
 
 function failed(failure: ProviderFailure): StoredResult {

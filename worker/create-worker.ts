@@ -17,7 +17,7 @@ import { GoogleTranslator, type Translator } from './provider/google-translator.
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
 import { QuotaBackoff } from './quota-backoff.js';
-import { createTranslateProcessor } from './translate-processor.js';
+import { createTranslateProcessor, endInflightMarks } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 
 export interface TranslationWorker {
@@ -54,16 +54,18 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     coalescingOptions(config),
   );
   const batch = createBatchWorkers({ config, logger, translator: provider });
+  const cache = {
+    store: new TranslationCache(cacheRedis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
+    providerId: providerId(config),
+  };
   const processor = createTranslateProcessor({
     translator: provider,
     logger,
     rateLimit: async (ms) => worker?.rateLimit(ms),
     quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
     maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
-    cache: {
-      store: new TranslationCache(cacheRedis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
-      providerId: providerId(config),
-    },
+    cache,
+    batching: config.PROVIDER_BATCHING,
   });
   worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
     connection,
@@ -84,6 +86,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   w.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
       logger.warn({ ...jobLogFields(job), reason: err.message }, 'job failed for good');
+      void endInflightMarks(cache, job.data).catch(() => undefined);
     }
   });
 

@@ -1,15 +1,23 @@
 /**
- * Turns one translate job into one provider segment and its result.
+ * Translates one sync job: the texts of one or more requests that share target, source and format
+ * (the API packs requests that arrive together into one job). Every text gets its own outcome, so a
+ * text the provider refuses fails only its own request.
  * Job data comes from Redis and is untrusted: it is validated again, and a malformed job fails
  * without retry.
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { encodeJobFailure } from '../shared/errors.js';
-import { translateJobData, type TranslateJobResult } from '../shared/schemas.js';
+import {
+  translateJobData,
+  type TranslateItemResult,
+  type TranslateJobResult,
+  type Translation,
+} from '../shared/schemas.js';
 import type { Logger } from '../shared/logger.js';
 import { jobCacheParts, translationHash, type TranslationCache } from '../shared/translation-cache.js';
-import { classifyProviderError } from './provider/classify-provider-error.js';
+import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
+import { translateIsolating } from './provider/translate-isolating.js';
 import type { QuotaBackoff } from './quota-backoff.js';
 import { jobLogFields } from './job-log-fields.js';
 
@@ -22,8 +30,10 @@ export interface TranslateProcessorDeps {
   quotaBackoff: QuotaBackoff;
   /** Quota answers a job may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
   maxQuotaRequeues: number;
-  /** Read before calling the provider (a twin job may have finished meanwhile); successful translations are written here. */
-  cache?: { store: TranslationCache; providerId: string };
+  /** Translations are cached here, and the texts' in-flight marks ended, when a job is done. */
+  cache: { store: TranslationCache; providerId: string };
+  /** PROVIDER_BATCHING=false: one provider request per text. @default true */
+  batching?: boolean;
 }
 
 export function createTranslateProcessor(deps: TranslateProcessorDeps) {
@@ -34,46 +44,40 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         encodeJobFailure({ code: 'validation_failed', message: 'Malformed job data.' }),
       );
     }
-    const data = parsed.data;
-    const hash = deps.cache?.store.enabled
-      ? translationHash(jobCacheParts(deps.cache.providerId, data))
-      : undefined;
-    if (hash !== undefined && deps.cache) {
-      // Closes the gap between the API's cache miss and its enqueue: a twin job that finished in
-      // between (its deduplication key gone) has already written the translation.
-      const cached = await deps.cache.store.get(hash).catch(() => undefined);
-      if (cached) return cached;
-    }
+    const { texts, ...shape } = parsed.data;
     try {
-      const [translation] = await deps.translator.translate({
-        texts: [data.text],
-        target: data.target,
-        format: data.format,
-        ...(data.source ? { source: data.source } : {}),
-      });
-      if (!translation) throw new Error('provider returned no translation');
+      const outcomes = await translateIsolating(deps.translator, { ...shape, texts }, deps.batching ?? true);
       deps.quotaBackoff.success();
-      const result: TranslateJobResult = {
-        text: translation.text,
-        ...(translation.detectedSource ? { detected_source: translation.detectedSource } : {}),
-      };
-      if (hash !== undefined && deps.cache) {
-        // Not awaited: the job's answer does not wait for a cache round trip (a twin request racing
-        // it is caught by the read above). A cache that cannot be written costs a later provider
-        // call, never this job.
-        void deps.cache.store.set(hash, result).catch((err: unknown) => {
-          deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
-        });
-      }
-      return result;
+      const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
+      // Every text refused: the job fails as a whole, like a job of one text would.
+      if (failures.length === outcomes.length) throw new UnrecoverableError(reasonOf(failures[0]!));
+      const results: TranslateItemResult[] = [];
+      const translated: [string, Translation][] = [];
+      const hashes = texts.map((text) => translationHash(jobCacheParts(deps.cache.providerId, shape, text)));
+      outcomes.forEach((outcome, i) => {
+        if (!outcome.ok) {
+          results.push({ error: { code: outcome.failure.code, message: outcome.failure.message } });
+          return;
+        }
+        const { text, detectedSource } = outcome.translation;
+        const result: Translation = { text, ...(detectedSource ? { detected_source: detectedSource } : {}) };
+        results.push(result);
+        translated.push([hashes[i]!, result]);
+      });
+      // Not awaited: the job's answer does not wait for a cache round trip. A cache that cannot be
+      // written costs a later provider call, never this job (in-flight marks expire by themselves).
+      void deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
+        deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
+      });
+      return { results };
     } catch (err) {
+      if (err instanceof UnrecoverableError) throw err;
       const failure = classifyProviderError(err);
       deps.logger.warn(
         { ...jobLogFields(job), kind: failure.kind, status: failure.status, attempt: job.attemptsMade + 1 },
         'provider call failed',
       );
-      const reason = encodeJobFailure({ code: failure.code, message: failure.message });
-      if (failure.kind === 'permanent') throw new UnrecoverableError(reason);
+      if (failure.kind === 'permanent') throw new UnrecoverableError(reasonOf(failure));
       if (failure.kind === 'rate_limited') {
         // A quota requeue costs no attempt (starts that neither completed nor failed are these, or
         // stalls); past the allowance it counts as a failed attempt so the job ends some day.
@@ -82,7 +86,28 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         await deps.rateLimit(deps.quotaBackoff.next(requeues + job.attemptsMade));
         if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
       }
-      throw new Error(reason);
+      throw new Error(reasonOf(failure));
     }
   };
+}
+
+function reasonOf(failure: ProviderFailure): string {
+  return encodeJobFailure({ code: failure.code, message: failure.message });
+}
+
+/**
+ * A job failed for good: its texts' in-flight marks end now rather than at their expiry, so the next
+ * identical request makes a new job instead of joining the failed one.
+ */
+export async function endInflightMarks(
+  cache: TranslateProcessorDeps['cache'],
+  jobData: unknown,
+): Promise<void> {
+  const parsed = translateJobData.safeParse(jobData);
+  if (!parsed.success) return;
+  const { texts, ...shape } = parsed.data;
+  await cache.store.settle(
+    [],
+    texts.map((text) => translationHash(jobCacheParts(cache.providerId, shape, text))),
+  );
 }

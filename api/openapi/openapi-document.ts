@@ -14,7 +14,14 @@ import {
   batchResultsResponse,
   batchStatusResponse,
 } from '../../shared/batch-schemas.js';
-import { cleanText, jobId, languageCode, textFormat, translateRequestSchema } from '../../shared/schemas.js';
+import {
+  cleanText,
+  jobId,
+  languageCode,
+  textFormat,
+  translateRequestSchema,
+  uuid,
+} from '../../shared/schemas.js';
 import {
   errorResponse,
   jobAcceptedResponse,
@@ -40,7 +47,10 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
     .string()
     .optional()
     .meta({ description: '`wait=N` (seconds, capped by SYNC_WAIT_MAX_MS) or `respond-async`.' });
-  const idParam = z.object({ id: jobId.meta({ description: 'A UUID.' }) });
+  const idParam = z.object({
+    id: jobId.meta({ description: "The request's item of a job: `<job UUID>.<index>`." }),
+  });
+  const batchIdParam = z.object({ id: uuid.meta({ description: 'A UUID.' }) });
 
   registry.registerComponent('securitySchemes', 'metricsToken', {
     type: 'http',
@@ -143,7 +153,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
     method: 'get',
     path: '/v1/batches/{id}',
     summary: 'Read a batch',
-    request: { params: idParam },
+    request: { params: batchIdParam },
     responses: {
       200: { description: 'Status and counters.', content: json(batchStatus) },
       404: error('`not_found`.'),
@@ -153,7 +163,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
     method: 'delete',
     path: '/v1/batches/{id}',
     summary: 'Cancel a batch',
-    request: { params: idParam },
+    request: { params: batchIdParam },
     responses: {
       200: { description: 'Cancelled, or already finished.', content: json(batchStatus) },
       202: { description: 'Cancelling: chunks in flight finish first.', content: json(batchStatus) },
@@ -164,7 +174,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
     method: 'get',
     path: '/v1/batches/{id}/results',
     summary: 'Read results of a batch, in submission order',
-    request: { params: idParam, query: batchResultsQuery },
+    request: { params: batchIdParam, query: batchResultsQuery },
     responses: {
       200: { description: 'One page.', content: json(batchResultsResponse.meta({ id: 'BatchResults' })) },
       400: error('`validation_failed` (offset/limit).'),
@@ -176,7 +186,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
     path: '/v1/batches/{id}/events',
     summary: 'Progress of a batch as Server-Sent Events',
     description: '`progress` events (`{"total","completed","failed"}`), then `done` (the status body).',
-    request: { params: idParam },
+    request: { params: batchIdParam },
     responses: {
       200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
       404: error('`not_found`.'),

@@ -5,13 +5,11 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../shared/errors.js';
-import { jobStatus, type JobResponse, type TranslateResponse } from '../../shared/schemas.js';
-
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+import { jobId, jobStatus, type JobResponse, type TranslateResponse } from '../../shared/schemas.js';
 
 export const translateResponse = z
   .object({
-    job_id: uuid
+    job_id: jobId
       .nullable()
       .meta({ description: 'null when the answer came from the cache (no job was made).' }),
     src_lang: z.string().meta({ description: 'As requested: a language code, or "auto".' }),
@@ -27,12 +25,12 @@ export const translateResponse = z
   .meta({ id: 'TranslateResponse' });
 
 export const jobAcceptedResponse = z
-  .object({ job_id: uuid, status: z.literal('queued') })
+  .object({ job_id: jobId, status: z.literal('queued') })
   .meta({ id: 'JobAccepted', description: 'The wait ran out; poll `Location`.' });
 
 export const jobResponse = z
   .object({
-    job_id: uuid,
+    job_id: jobId,
     status: jobStatus,
     result: translateResponse.optional(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),

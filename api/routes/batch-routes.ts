@@ -3,7 +3,7 @@ import type { Config } from '../../shared/config.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { batchResultsQuery } from '../../shared/batch-schemas.js';
 import { toStatusResponse, isFinal, type BatchState } from '../../shared/batch-store.js';
-import { jobId } from '../../shared/schemas.js';
+import { uuid } from '../../shared/schemas.js';
 import { streamBatchEvents } from '../batch-events.js';
 import type { BatchService } from '../batch-service.js';
 import { methodNotAllowed } from '../http/error-handler.js';
@@ -17,7 +17,7 @@ export function batchRoutes(config: Config, service: BatchService): Router {
   const router = Router();
 
   const batchId = (raw: unknown): string => {
-    const id = jobId.safeParse(raw);
+    const id = uuid.safeParse(raw);
     if (!id.success) throw new NotFoundError(`No batch ${JSON.stringify(String(raw)).slice(0, 80)}.`);
     return id.data;
   };

@@ -19,7 +19,10 @@ export function translateRoutes(config: Config, service: TranslationService): Ro
       const waitMs = preferredWaitMs(req.get('prefer'), config.SYNC_WAIT_MS, config.SYNC_WAIT_MAX_MS);
       // A client that goes away stops waiting; its job still completes and can be fetched.
       const abort = new AbortController();
-      res.on('close', () => abort.abort());
+      // Only a close before the answer is a client gone (abort() builds an exception: not on every request).
+      res.once('close', () => {
+        if (!res.writableFinished) abort.abort();
+      });
       const result = await service
         .submit(request, waitMs, abort.signal, String(res.getHeader('X-Request-Id') ?? ''))
         .catch((err: unknown) => {

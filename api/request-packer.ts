@@ -1,0 +1,249 @@
+/**
+ * Packs sync translate requests into jobs. Requests that arrive in the same turn of the event loop
+ * and share target, source and format become one job of up to 128 texts (Google's limit for one
+ * request) and `maxChars` characters: one Redis add, one worker fetch and one completion event for
+ * all of them instead of one each, so the queue's cost per request shrinks as load grows, while a
+ * lone request waits for nothing. Each request is one item of its job, addressed as
+ * `<job id>.<index>`.
+ *
+ * Before a job is added, one Lua script per pack decides for every text, atomically: cached (the
+ * request is answered at once, no job), in flight (an identical text is being translated: the
+ * request joins that item, so a thundering herd costs one provider segment, across API processes
+ * too), or new (marked in flight under its new item id, then added). The worker caches the
+ * translation and ends the mark when the job is done; marks also expire by themselves.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_NAMES } from '../shared/queues.js';
+import {
+  MAX_SEGMENTS_PER_REQUEST,
+  itemId,
+  translation,
+  type TranslateJobData,
+  type Translation,
+} from '../shared/schemas.js';
+import type { TranslationCache } from '../shared/translation-cache.js';
+import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
+import { redisCall } from './redis-call.js';
+
+/** One request to place: a text and the shape of its translation. */
+export interface PackRequest {
+  text: string;
+  shape: Omit<TranslateJobData, 'texts'>;
+  /** translationHash of the text and shape: cache key and in-flight mark. */
+  hash: string;
+  /** Register a wait for the outcome (before the job is added, so no completion is missed). */
+  wait: boolean;
+  /** The HTTP request id, recorded in the job so worker log lines can carry it. */
+  requestId?: string;
+  /** W3C trace context of the request (the job continues the first request's trace). */
+  traceparent?: string;
+}
+
+export type Placement =
+  | { kind: 'cached'; translation: Translation }
+  | {
+      kind: 'queued';
+      /** The BullMQ job and the request's item in it. */
+      queueJobId: string;
+      index: number;
+      /** Joined an identical text already in flight. */
+      joined: boolean;
+      registration?: WaitRegistration;
+      /** A joined job that had already finished when the wait was registered. */
+      early?: JobOutcome;
+    };
+
+export interface RequestPackerOptions {
+  queue: Queue;
+  redis: Redis;
+  waiter: JobWaiter;
+  cache: TranslationCache;
+  /** false (PROVIDER_BATCHING=false): one job per request, added at once. */
+  packing: boolean;
+  /** Characters of one job's texts (PROVIDER_BATCH_MAX_CHARS); one text may exceed it alone. */
+  maxChars: number;
+  /** How long an in-flight mark lives at most (a job that takes longer may be duplicated). */
+  markTtlMs?: number;
+  /** Bound on each Redis call made while clients wait. @default 2000 */
+  redisTimeoutMs?: number;
+}
+
+interface Pending {
+  request: PackRequest;
+  resolve: (placement: Placement) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Pack {
+  shape: PackRequest['shape'];
+  items: Pending[];
+  chars: number;
+}
+
+// KEYS: n cache keys, then n in-flight keys. ARGV: job id, mark TTL (ms), cache on ('1'/'0').
+// Answers one string per text: 'c' + cached JSON, 'j' + item id in flight, or 'n' + new index.
+const PLACE_SCRIPT = `
+local n = #KEYS / 2
+local out = {}
+local next = 0
+for i = 1, n do
+  local cached = false
+  if ARGV[3] == '1' then cached = redis.call('GET', KEYS[i]) end
+  if cached then
+    out[i] = 'c' .. cached
+  else
+    local owner = redis.call('GET', KEYS[n + i])
+    if owner then
+      out[i] = 'j' .. owner
+    else
+      redis.call('SET', KEYS[n + i], ARGV[1] .. '.' .. next, 'PX', ARGV[2])
+      out[i] = 'n' .. next
+      next = next + 1
+    end
+  end
+end
+return out`;
+
+type PlacingRedis = Redis & {
+  placeTexts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
+};
+
+const DEFAULT_MARK_TTL_MS = 120_000;
+
+export class RequestPacker {
+  private readonly redis: PlacingRedis;
+  private readonly packs = new Map<string, Pack>();
+  private immediate: NodeJS.Immediate | undefined;
+
+  constructor(private readonly options: RequestPackerOptions) {
+    if (!('placeTexts' in options.redis)) options.redis.defineCommand('placeTexts', { lua: PLACE_SCRIPT });
+    this.redis = options.redis as PlacingRedis;
+  }
+
+  /** Resolves once the request is answered from the cache, or its job (new or joined) is queued. */
+  place(request: PackRequest): Promise<Placement> {
+    return new Promise<Placement>((resolve, reject) => {
+      const pending: Pending = { request, resolve, reject };
+      if (!this.options.packing) {
+        void this.flush({ shape: request.shape, items: [pending], chars: 0 });
+        return;
+      }
+      const key = `${request.shape.target}\u0000${request.shape.source ?? ''}\u0000${request.shape.format}`;
+      let pack = this.packs.get(key);
+      if (!pack) this.packs.set(key, (pack = { shape: request.shape, items: [], chars: 0 }));
+      pack.items.push(pending);
+      pack.chars += request.text.length;
+      if (pack.items.length >= MAX_SEGMENTS_PER_REQUEST || pack.chars >= this.options.maxChars) {
+        this.packs.delete(key);
+        void this.flush(pack);
+        return;
+      }
+      // Everything that arrived during this turn of the event loop goes out together.
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        const packs = [...this.packs.values()];
+        this.packs.clear();
+        for (const p of packs) void this.flush(p);
+      });
+    });
+  }
+
+  private async flush(pack: Pack): Promise<void> {
+    const { items, shape } = pack;
+    const queueJobId = randomUUID();
+    const { cache } = this.options;
+    const registrations: WaitRegistration[] = [];
+    let marked: string[] = [];
+    try {
+      const answers = await this.call(() =>
+        this.redis.placeTexts(
+          items.length * 2,
+          ...items.map((p) => cache.key(p.request.hash)),
+          ...items.map((p) => cache.inflightKey(p.request.hash)),
+          queueJobId,
+          this.options.markTtlMs ?? DEFAULT_MARK_TTL_MS,
+          cache.enabled ? '1' : '0',
+        ),
+      );
+      const placements: (Placement | undefined)[] = [];
+      const texts: string[] = [];
+      const requestIds: string[] = [];
+      let traceparent: string | undefined;
+      answers.forEach((answer, i) => {
+        const { request } = items[i]!;
+        const kind = answer[0];
+        const rest = answer.slice(1);
+        if (kind === 'c') {
+          const hit = parseTranslation(rest);
+          if (hit) {
+            placements.push({ kind: 'cached', translation: hit });
+            return;
+          }
+        }
+        let owner: { queueJobId: string; index: number } = { queueJobId, index: texts.length };
+        let joined = false;
+        if (kind === 'j') {
+          const dot = rest.lastIndexOf('.');
+          owner = { queueJobId: rest.slice(0, dot), index: Number(rest.slice(dot + 1)) };
+          joined = true;
+        } else {
+          // New, or an unreadable cache entry (translated again, without a mark).
+          if (kind === 'n') marked.push(request.hash);
+          texts.push(request.text);
+          if (request.requestId) requestIds.push(request.requestId);
+          traceparent ??= request.traceparent;
+        }
+        const registration = request.wait ? this.options.waiter.register(owner.queueJobId) : undefined;
+        if (registration) registrations.push(registration);
+        placements.push({ kind: 'queued', ...owner, joined, ...(registration ? { registration } : {}) });
+      });
+      if (texts.length > 0) {
+        const data: TranslateJobData & { request_ids?: string[]; traceparent?: string } = {
+          texts,
+          ...shape,
+          ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
+          ...(traceparent ? { traceparent } : {}),
+        };
+        await this.call(() => this.options.queue.add(JOB_NAMES.translate, data, { jobId: queueJobId }));
+      }
+      marked = [];
+      // A joined job may have finished before its wait was registered: read it once.
+      await Promise.all(
+        placements.map(async (placement) => {
+          if (placement?.kind !== 'queued' || !placement.joined || !placement.registration) return;
+          placement.early = await this.call(() => this.options.waiter.check(placement.queueJobId)).catch(
+            () => undefined,
+          );
+        }),
+      );
+      items.forEach((p, i) => p.resolve(placements[i]!));
+    } catch (err) {
+      for (const r of registrations) r.cancel();
+      // Texts marked for a job that was never added must not be joined by later requests.
+      if (marked.length > 0) {
+        void this.options.redis.unlink(...marked.map((h) => cache.inflightKey(h))).catch(() => undefined);
+      }
+      for (const p of items) p.reject(err);
+    }
+  }
+
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return redisCall(this.options.redis, fn, this.options.redisTimeoutMs);
+  }
+}
+
+/** The public id of a placement's item. */
+export function placementItemId(placement: Extract<Placement, { kind: 'queued' }>): string {
+  return itemId(placement.queueJobId, placement.index);
+}
+
+function parseTranslation(raw: string): Translation | undefined {
+  try {
+    const parsed = translation.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
