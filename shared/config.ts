@@ -142,11 +142,17 @@ const envSchema = z.object({
   PROVIDER_TIMEOUT_MS: int(100).default(15_000),
   /**
    * Provider requests one worker process keeps open at once (every caller of the process shares
-   * them: interactive jobs and batch jobs alike). With batching, each carries up to 128 jobs.
-   * @default 16
+   * them: interactive jobs and batch jobs alike). With batching, each carries up to 128 texts.
+   * Small requests sent at low load must not use up the slots a burst then waits for (a full
+   * provider round trip): 64 keeps a trickle of small jobs from doing that.
+   * @default 64
    */
-  PROVIDER_CONCURRENCY: int(1, 1000).default(16),
-  /** Coalesce concurrent jobs of the same (source, target, format, model) into one provider request. @default true */
+  PROVIDER_CONCURRENCY: int(1, 1000).default(64),
+  /**
+   * Coalesce concurrent jobs of the same (source, target, format, model) into one provider request
+   * (worker), and requests that arrive together into one job (API, see api/request-packer.ts).
+   * false: one job per request and one provider request per text. @default true
+   */
   PROVIDER_BATCHING: bool.default(true),
   /**
    * How long a batch waits for more segments (ms). 0: it leaves on the next turn of the event loop,
