@@ -64,9 +64,10 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         results.push(result);
         translated.push([hashes[i]!, result]);
       });
-      // Not awaited: the job's answer does not wait for a cache round trip. A cache that cannot be
-      // written costs a later provider call, never this job (in-flight marks expire by themselves).
-      void deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
+      // Before the job completes: a request sent after this answer finds the cache, never the
+      // finished job's in-flight mark. A cache that cannot be written costs a later provider call,
+      // never this job (marks expire by themselves).
+      await deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
         deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
       });
       return { results };
