@@ -34,10 +34,22 @@ export interface JobWaiterOptions {
   sweepEveryMs?: number;
 }
 
+/**
+ * Answers resolved per turn of the event loop. A completion event may carry the outcome of
+ * hundreds of waiting requests (a packed job); answering them in slices lets the process read new
+ * requests in between, so they are queued while the rest are still answered instead of after all
+ * of them (the provider's wait then overlaps with this process's work).
+ */
+const ANSWERS_PER_TURN = 32;
+
 export class JobWaiter {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly sweepTimer: NodeJS.Timeout;
   private sweeping = false;
+  /** Outcomes due to their waiters, answered ANSWERS_PER_TURN per turn. */
+  private due: [Waiter, JobOutcome][] = [];
+  private dueAt = 0;
+  private answering: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: JobWaiterOptions) {
     const { queueEvents } = options;
@@ -110,6 +122,11 @@ export class JobWaiter {
 
   close(): void {
     clearInterval(this.sweepTimer);
+    if (this.answering) clearImmediate(this.answering);
+    for (let i = this.dueAt; i < this.due.length; i++) this.due[i]![0].resolve(this.due[i]![1]);
+    this.due = [];
+    this.dueAt = 0;
+    this.answering = undefined;
     for (const set of this.waiters.values()) for (const w of set) w.resolve(undefined);
     this.waiters.clear();
   }
@@ -118,8 +135,24 @@ export class JobWaiter {
     const set = this.waiters.get(jobId);
     if (!set) return;
     this.waiters.delete(jobId);
-    for (const w of set) w.resolve(outcome);
+    for (const w of set) this.due.push([w, outcome]);
+    this.answering ??= setImmediate(this.answerSome);
   }
+
+  private readonly answerSome = (): void => {
+    const end = Math.min(this.dueAt + ANSWERS_PER_TURN, this.due.length);
+    for (; this.dueAt < end; this.dueAt++) {
+      const [w, outcome] = this.due[this.dueAt]!;
+      w.resolve(outcome);
+    }
+    if (this.dueAt < this.due.length) {
+      this.answering = setImmediate(this.answerSome);
+      return;
+    }
+    this.due = [];
+    this.dueAt = 0;
+    this.answering = undefined;
+  };
 
   private async sweep(): Promise<void> {
     if (this.sweeping || this.waiters.size === 0 || this.options.redis.status !== 'ready') return;
