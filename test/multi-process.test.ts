@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
 import { killAll, startApiProcess, startWorkerProcess, type ServiceProcess } from './helpers/processes.js';
-import { cleanPrefix, postJson, REDIS_URL, stackEnv, testPrefix } from './helpers/stack.js';
+import { cleanPrefix, eventually, postJson, REDIS_URL, stackEnv, testPrefix } from './helpers/stack.js';
 import { createRedis } from '../shared/redis.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 
@@ -15,7 +15,9 @@ describe('two API processes and two worker processes', () => {
 
   beforeAll(async () => {
     emulator = await createEmulator({ port: 0, latencyMs: 20 });
-    const env = stackEnv(emulator, prefix, { WORKER_CONCURRENCY: '20' });
+    // One job per request, so that work spreads over both workers whatever the timing (packing
+    // requests into jobs is covered in perf.test.ts).
+    const env = stackEnv(emulator, prefix, { WORKER_CONCURRENCY: '20', PROVIDER_BATCHING: 'false' });
     [apis, workers] = await Promise.all([
       Promise.all([startApiProcess(env), startApiProcess(env)]),
       Promise.all([startWorkerProcess(env), startWorkerProcess(env)]),
@@ -67,5 +69,24 @@ describe('two API processes and two worker processes', () => {
     });
     const other = await fetch(`${apis[1]!.url}/v1/jobs/${res.body.job_id}`);
     expect(await other.json()).toMatchObject({ status: 'completed', result: { tgt_text: '[ja] shared' } });
+  });
+
+  it('identical requests in flight on different API processes share one job item', async () => {
+    emulator.setOptions({ latencyMs: 600 });
+    try {
+      const body = { src_text: 'herd across processes', tgt_lang: 'fr', src_lang: 'en' };
+      const first = postJson(`${apis[0]!.url}/v1/translate`, body);
+      // The first request is in flight before the others arrive.
+      await eventually(async () => emulator.stats().inFlight === 1);
+      const others = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => postJson(`${apis[i % 2]!.url}/v1/translate`, body)),
+      );
+      const all = [await first, ...others];
+      for (const r of all) expect(r.body).toMatchObject({ tgt_text: '[fr] herd across processes' });
+      expect(new Set(all.map((r) => r.body.job_id)).size).toBe(1);
+      expect(emulator.seenCount('herd across processes')).toBe(1);
+    } finally {
+      emulator.setOptions({ latencyMs: 20 });
+    }
   });
 });

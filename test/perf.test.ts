@@ -10,6 +10,8 @@ import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
 import { CoalescingTranslator, coalescingOptions } from '../worker/provider/coalescing-translator.js';
 import { GoogleTranslator } from '../worker/provider/google-translator.js';
 import { createRedis } from '../shared/redis.js';
+import { jobCacheParts, translationHash, TranslationCache } from '../shared/translation-cache.js';
+import { RequestPacker } from '../api/request-packer.js';
 import {
   eventually,
   getJson,
@@ -77,6 +79,49 @@ describe('provider micro-batching through the stack', () => {
     // Each job got its own segment's translation.
     const job = await getJson(`${stack.url}/v1/jobs/${ids[7]}`);
     expect(job.body.result.tgt_text).toBe('[ja] burst 7');
+  });
+
+  it('requests that arrive in one turn travel as ceil(N/128) jobs, each request its own item', async () => {
+    const redis = createRedis(REDIS_URL, 'producer');
+    try {
+      if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+      const packer = new RequestPacker({
+        queue: stack.api.queue,
+        redis,
+        waiter: stack.api.waiter,
+        cache: new TranslationCache(redis, stack.config.QUEUE_PREFIX, 0),
+        packing: true,
+        maxChars: 1_000_000,
+      });
+      const shape = { target: 'ja', source: 'en', format: 'text' as const };
+      const place = (text: string) =>
+        packer.place({ text, shape, hash: translationHash(jobCacheParts('test', shape, text)), wait: false });
+      const texts = Array.from({ length: 300 }, (_, i) => `packed ${i}`);
+      // An identical text in the same turn joins the first one's item.
+      const placements = await Promise.all([...texts, 'packed 7'].map(place));
+      const queued = placements.map((p) => {
+        if (p.kind !== 'queued') throw new Error('expected a queued placement');
+        return p;
+      });
+      expect(new Set(queued.map((p) => p.queueJobId)).size).toBe(Math.ceil(300 / 128));
+      expect(await stack.api.queue.getJobCounts('wait')).toEqual({ wait: 3 });
+      expect(queued[300]).toMatchObject({
+        queueJobId: queued[7]!.queueJobId,
+        index: queued[7]!.index,
+        joined: true,
+      });
+      const ids = queued.map((p) => `${p.queueJobId}.${p.index}`);
+      await stack.startWorker(burstWorker);
+      await settled(stack, ids);
+      const job = await getJson(`${stack.url}/v1/jobs/${ids[200]}`);
+      expect(job.body).toMatchObject({
+        status: 'completed',
+        result: { src_text: 'packed 200', tgt_text: '[ja] packed 200' },
+      });
+      expect(stack.emulator.stats().segments).toBe(300);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('never mixes targets in one provider request', async () => {
