@@ -2,7 +2,10 @@
  * The Google Cloud Translation v2 (Basic) client, one per worker process.
  * Retries are off here: they happen once, in the queue (see shared/queues.ts).
  */
-import { v2 } from '@google-cloud/translate';
+// The v2 module alone: the package index also loads the v3/v3beta1 gRPC clients (google-gax,
+// grpc-js, protobufjs and the protos), about 20 MB of RSS a worker never uses. The package has no
+// `exports` map, so the path is importable; test/google-translator.test.ts checks it is v2.Translate.
+import { Translate } from '@google-cloud/translate/build/src/v2/index.js';
 import { providerSettings, type Config } from '../../shared/config.js';
 import type { TextFormat } from '../../shared/schemas.js';
 
@@ -30,11 +33,11 @@ interface V2Response {
 }
 
 export class GoogleTranslator implements Translator {
-  private readonly client: v2.Translate;
+  private readonly client: Translate;
 
   constructor(config: Config) {
     const provider = providerSettings(config);
-    this.client = new v2.Translate({
+    this.client = new Translate({
       ...(provider.key ? { key: provider.key } : {}),
       autoRetry: false,
       maxRetries: 0,
