@@ -3,18 +3,16 @@
  * Route handlers are thin; errors travel to the one error handler registered last.
  */
 import express, { type Express, type Router } from 'express';
-import helmet from 'helmet';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { parseApiKeys, requireApiKey } from './http/api-keys.js';
 import { drainGuard } from './http/drain-guard.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { httpMetrics } from './http/http-metrics.js';
 import { httpTracing } from './http/http-tracing.js';
-import { requestLogger } from './http/request-logger.js';
 import { overloadGuard } from './http/overload-guard.js';
 import { rateLimit } from './http/rate-limit.js';
-import { requestId } from './http/request-id.js';
+import { requestLifecycle } from './http/request-lifecycle.js';
+import { helmetHeaders } from './http/security-headers.js';
 import { batchRoutes } from './routes/batch-routes.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
@@ -51,26 +49,29 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(requestId);
-  app.use(httpMetrics);
-  app.use(httpTracing(config.TRACING_ENABLED));
-  app.use(requestLogger(logger));
-  app.use(helmet());
-  app.use(healthRoutes(health));
-  app.use(metricsRoutes(config));
-  app.use(docsRoutes(config));
-  if (dashboard) app.use(dashboard);
+  // Request id, security headers, duration metric and log line: one layer, one listener.
+  app.use(requestLifecycle(logger, helmetHeaders()));
+  const tracing = httpTracing(config.TRACING_ENABLED);
+  if (tracing) app.use(tracing);
+  // The /v1 routes come first: they take nearly all the traffic, and a request walks the layers in order.
   // Health stays open; everything under /v1 needs a key (when keys are set), then passes the limits.
   app.use('/v1', drainGuard(health.draining));
-  app.use('/v1', requireApiKey(parseApiKeys(config.API_KEYS)));
-  app.use(
-    '/v1',
-    rateLimit({ redis: health.redis, prefix: config.QUEUE_PREFIX, perMinute: config.RATE_LIMIT_PER_MIN }),
-  );
+  const apiKeys = parseApiKeys(config.API_KEYS);
+  if (apiKeys.length > 0) app.use('/v1', requireApiKey(apiKeys));
+  if (config.RATE_LIMIT_PER_MIN > 0) {
+    app.use(
+      '/v1',
+      rateLimit({ redis: health.redis, prefix: config.QUEUE_PREFIX, perMinute: config.RATE_LIMIT_PER_MIN }),
+    );
+  }
   app.post(['/v1/translate', '/v1/batches'], overloadGuard(queueDepth, config.MAX_QUEUE_DEPTH));
   app.use(translateRoutes(config, translations));
   app.use(jobRoutes(translations));
   if (batches) app.use(batchRoutes(config, batches));
+  app.use(healthRoutes(health));
+  app.use(metricsRoutes(config));
+  app.use(docsRoutes(config));
+  if (dashboard) app.use(dashboard);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -32,19 +32,24 @@ export function toAppError(err: unknown): AppError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
-    // req.log (pino-http) carries the request id; without it (no request logger) it is added here.
-    const log = (req as { log?: Logger }).log ?? logger.child({ requestId: res.getHeader('X-Request-Id') });
+    // Fields, not a child logger: a child per failing request is garbage for nothing.
+    const where = {
+      requestId: res.getHeader('X-Request-Id'),
+      code: appError.code,
+      method: req.method,
+      path: req.path,
+    };
     if (appError.code === 'unavailable') {
       // Expected while Redis is away or the process drains: one line per refusal, not an alarm.
-      log.warn({ code: appError.code, method: req.method, path: req.path }, appError.message);
+      logger.warn(where, appError.message);
     } else if (appError.status >= 500) {
       const cause =
         appError.cause instanceof Error
           ? { message: appError.cause.message, stack: appError.cause.stack }
           : undefined;
-      log.error({ code: appError.code, method: req.method, path: req.path, cause }, appError.message);
+      logger.error({ ...where, cause }, appError.message);
     } else {
-      log.debug({ code: appError.code, method: req.method, path: req.path }, appError.message);
+      logger.debug(where, appError.message);
     }
     if (res.headersSent) {
       res.destroy();

@@ -1,13 +1,15 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { otel, TRACER_NAME } from '../../shared/tracing.js';
+import { routeOf } from './http-metrics.js';
 
 /**
  * A SERVER span per HTTP request (when TRACING_ENABLED), active while the request is handled, so
  * the job it enqueues carries its trace context. Named `METHOD route-pattern` once routed.
+ * Undefined when tracing is off, so the app mounts no layer at all.
  */
-export function httpTracing(enabled: boolean): RequestHandler {
+export function httpTracing(enabled: boolean): RequestHandler | undefined {
   const api = otel(enabled);
-  if (!api) return (_req, _res, next) => next();
+  if (!api) return undefined;
   const tracer = api.trace.getTracer(TRACER_NAME);
   return (req, res, next) => {
     const span = tracer.startSpan(`${req.method}`, {
@@ -25,9 +27,4 @@ export function httpTracing(enabled: boolean): RequestHandler {
     });
     api.context.with(api.trace.setSpan(api.context.active(), span), next);
   };
-}
-
-function routeOf(req: Request): string {
-  const route = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched';
 }

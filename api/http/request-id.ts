@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 
-/** Echoes a sane client X-Request-Id or makes one; every response carries it. */
-export const requestId: RequestHandler = (req, res, next) => {
+const SANE_ID = /^[\w.:-]{1,128}$/;
+
+/** A sane client `X-Request-Id`, or a new one; every response carries it. */
+export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  next();
-};
+  return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
+}

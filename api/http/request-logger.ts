@@ -1,32 +1,27 @@
 /**
- * One JSON line per HTTP request (pino-http), carrying the request id from `X-Request-Id` (set by
- * request-id.ts, which runs first) and the job id when the request was about a job
- * (`res.locals.jobId`). Handlers log through `req.log`, so their lines carry the request id too.
- * Headers and bodies are never logged: they hold credentials and texts.
+ * One JSON line per HTTP request, written when it ends: the request id, method, URL, status,
+ * response time and the job id when the request was about a job (`res.locals.jobId`). Headers and
+ * bodies are never logged: they hold credentials and texts.
+ *
+ * Not pino-http: it builds two or three child loggers, arrays and closures per request, even when
+ * LOG_LEVEL drops the line; here a request costs nothing unless its line is written.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler, Response } from 'express';
-import { pinoHttp } from 'pino-http';
+import type { Request, Response } from 'express';
 import type { Logger } from '../../shared/logger.js';
 
-export function requestLogger(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req: IncomingMessage, res: ServerResponse) => String(res.getHeader('X-Request-Id') ?? ''),
-    customAttributeKeys: { reqId: 'requestId' },
-    // req.log carries only the request id; the completion line carries the request summary.
-    quietReqLogger: true,
-    customProps: (_req: IncomingMessage, res: ServerResponse) => {
-      const jobId = (res as Response).locals?.jobId as unknown;
-      return typeof jobId === 'string' ? { jobId } : {};
+export function logRequest(logger: Logger, req: Request, res: Response, requestId: string, ms: number): void {
+  const failed = res.statusCode >= 500;
+  const level = failed ? 'error' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const jobId: unknown = res.locals.jobId;
+  logger[level](
+    {
+      requestId,
+      ...(typeof jobId === 'string' ? { jobId } : {}),
+      req: { method: req.method, url: req.originalUrl },
+      res: { statusCode: res.statusCode },
+      responseTime: Math.round(ms),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    // The error handler has already logged a 5xx with its cause; this line stays a summary.
-    customErrorObject: (_req, _res, _err, value: Record<string, unknown>) => ({ ...value, err: undefined }),
-    serializers: {
-      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    },
-    wrapSerializers: false,
-  });
+    failed ? 'request errored' : res.writableFinished ? 'request completed' : 'request aborted',
+  );
 }
