@@ -46,7 +46,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
     }
     const { texts, ...shape } = parsed.data;
     try {
-      const outcomes = await translateIsolating(deps.translator, { ...shape, texts }, deps.batching ?? true);
+      const outcomes = await translateIsolating(deps.translator, parsed.data, deps.batching ?? true);
       deps.quotaBackoff.success();
       const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
       // Every text refused: the job fails as a whole, like a job of one text would.

@@ -27,30 +27,35 @@ export async function translateIsolating(
   const { texts, ...shape } = request;
   let languageChecked = false;
 
-  const run = async (part: string[]): Promise<TextOutcome[]> => {
-    try {
-      const translations = await translator.translate({ ...shape, texts: part });
-      return translations.map((translation) => ({ ok: true, translation }));
-    } catch (err) {
-      const failure = classifyProviderError(err);
-      if (failure.kind !== 'permanent') throw err;
-      // Only a 400 can be about some of the texts; auth or daily quota refusals are about all of them.
-      if (part.length === 1 || failure.status !== 400) return part.map(() => ({ ok: false, failure }));
-      if (!languageChecked) {
-        languageChecked = true;
-        try {
-          await translator.translate({ ...shape, texts: [PROBE_TEXT] });
-        } catch (probeErr) {
-          const probeFailure = classifyProviderError(probeErr);
-          if (probeFailure.kind !== 'permanent') throw probeErr;
-          return part.map(() => ({ ok: false, failure: probeFailure }));
-        }
+  // Not an async function: thousands of jobs wait here at once, and a pending promise chain costs
+  // less memory per job than a suspended async frame.
+  const run = (part: string[]): Promise<TextOutcome[]> =>
+    translator.translate({ ...shape, texts: part }).then(
+      (translations) => translations.map((translation): TextOutcome => ({ ok: true, translation })),
+      (err: unknown) => isolate(part, err),
+    );
+
+  /** A request of `part` failed: fail it, or find out which of its texts are refused. */
+  const isolate = async (part: string[], err: unknown): Promise<TextOutcome[]> => {
+    const failure = classifyProviderError(err);
+    if (failure.kind !== 'permanent') throw err;
+    // Only a 400 can be about some of the texts; auth or daily quota refusals are about all of them.
+    if (part.length === 1 || failure.status !== 400) return part.map(() => ({ ok: false, failure }));
+    if (!languageChecked) {
+      languageChecked = true;
+      try {
+        await translator.translate({ ...shape, texts: [PROBE_TEXT] });
+      } catch (probeErr) {
+        const probeFailure = classifyProviderError(probeErr);
+        if (probeFailure.kind !== 'permanent') throw probeErr;
+        return part.map(() => ({ ok: false, failure: probeFailure }));
       }
-      const mid = Math.ceil(part.length / 2);
-      const [left, right] = await Promise.all([run(part.slice(0, mid)), run(part.slice(mid))]);
-      return [...left, ...right];
     }
+    const mid = Math.ceil(part.length / 2);
+    const [left, right] = await Promise.all([run(part.slice(0, mid)), run(part.slice(mid))]);
+    return [...left, ...right];
   };
+
   if (together) return run(texts);
   const outcomes = await Promise.all(texts.map((text) => run([text])));
   return outcomes.flat();
