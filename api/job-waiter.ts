@@ -11,9 +11,25 @@ import type { Redis } from 'ioredis';
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };
 
-/** A registered wait: `wait()` resolves with the outcome, or undefined on timeout or abort. */
+/**
+ * The waiting client, as its HTTP response: a 'close' before the answer means it went away. (An
+ * AbortController per request would cost an EventTarget per waiting request.)
+ */
+export interface WaitingClient {
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/** The client went away before its answer. */
+export function clientGone(client: WaitingClient | undefined): boolean {
+  return client !== undefined && client.destroyed && !client.writableFinished;
+}
+
+/** A registered wait: `wait()` resolves with the outcome, or undefined on timeout or when the client goes. */
 export interface WaitRegistration {
-  wait: (timeoutMs: number, signal?: AbortSignal) => Promise<JobOutcome | undefined>;
+  wait: (timeoutMs: number, client?: WaitingClient) => Promise<JobOutcome | undefined>;
   cancel: () => void;
 }
 
@@ -95,19 +111,21 @@ export class JobWaiter {
 
     return {
       cancel,
-      wait: async (timeoutMs, signal) => {
-        if (signal?.aborted) {
+      wait: async (timeoutMs, client) => {
+        if (clientGone(client)) {
           cancel();
           return undefined;
         }
         const timer = setTimeout(cancel, timeoutMs);
-        const onAbort = () => cancel();
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const onClose = () => {
+          if (!client?.writableFinished) cancel();
+        };
+        client?.once('close', onClose);
         try {
           return await outcome;
         } finally {
           clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          client?.off('close', onClose);
           remove();
         }
       },

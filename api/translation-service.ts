@@ -20,7 +20,7 @@ import {
   type Translation,
 } from '../shared/schemas.js';
 import type { CharBudget } from './char-budget.js';
-import type { JobOutcome, JobWaiter } from './job-waiter.js';
+import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
 import { placementItemId, type RequestPacker } from './request-packer.js';
 import { redisCall } from './redis-call.js';
 import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
@@ -52,7 +52,8 @@ export class TranslationService {
   async submit(
     request: TranslateRequest,
     requestedWaitMs: number,
-    signal?: AbortSignal,
+    /** The client's response: the wait ends when the client goes away. */
+    client?: WaitingClient,
     /** The HTTP request id, recorded in the job so worker log lines can carry it. */
     requestId?: string,
   ): Promise<SubmitResult> {
@@ -89,8 +90,8 @@ export class TranslationService {
     }
     if (!registration) return { kind: 'pending', jobId: id };
     const outcome =
-      (await registration.wait(waitMs, signal)) ??
-      (signal?.aborted ? undefined : await this.tryCheck(placement.queueJobId));
+      (await registration.wait(waitMs, client)) ??
+      (clientGone(client) ? undefined : await this.tryCheck(placement.queueJobId));
     if (!outcome) return { kind: 'pending', jobId: id };
     return { kind: 'done', response: toResponse(id, echo, itemOutcome(outcome, placement.index)) };
   }

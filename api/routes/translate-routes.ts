@@ -17,14 +17,10 @@ export function translateRoutes(config: Config, service: TranslationService): Ro
     .post(...jsonBody(config.MAX_BODY_BYTES), async (req, res) => {
       const request = validate(schema, req.body);
       const waitMs = preferredWaitMs(req.get('prefer'), config.SYNC_WAIT_MS, config.SYNC_WAIT_MAX_MS);
-      // A client that goes away stops waiting; its job still completes and can be fetched.
-      const abort = new AbortController();
-      // Only a close before the answer is a client gone (abort() builds an exception: not on every request).
-      res.once('close', () => {
-        if (!res.writableFinished) abort.abort();
-      });
+      // A client that goes away stops waiting (the response is the signal); its job still
+      // completes and can be fetched.
       const result = await service
-        .submit(request, waitMs, abort.signal, String(res.getHeader('X-Request-Id') ?? ''))
+        .submit(request, waitMs, res, String(res.getHeader('X-Request-Id') ?? ''))
         .catch((err: unknown) => {
           translateRequests.inc({ outcome: 'error' });
           throw err;
