@@ -3,7 +3,8 @@
  * process dispatches to a map of waiters. Every wait is bounded by its own timer, and a sweep
  * reads the job hashes directly for waits older than `sweepAfterMs`, so an event that was missed
  * (reconnect, a trimmed events stream, a job that finished before its wait was registered) only
- * delays an answer, never loses it.
+ * delays an answer, never loses it. A wait is read again at growing intervals (1, 2, 4, 8 s...):
+ * thousands of long waits must not cost thousands of Redis reads every second.
  */
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -35,8 +36,14 @@ export interface WaitRegistration {
 
 interface Waiter {
   resolve: (outcome: JobOutcome | undefined) => void;
-  since: number;
+  /** When the sweep next reads this wait's job. */
+  checkAt: number;
+  /** Sweep reads so far. */
+  checks: number;
 }
+
+/** The longest gap between two sweep reads of one wait. */
+const MAX_CHECK_GAP_MS = 8000;
 
 export interface JobWaiterOptions {
   queueEvents: QueueEvents;
@@ -60,6 +67,8 @@ const ANSWERS_PER_TURN = 32;
 
 export class JobWaiter {
   private readonly waiters = new Map<string, Set<Waiter>>();
+  /** Open waits (the sum of the sets' sizes, kept so reading it costs nothing). */
+  private count = 0;
   private readonly sweepTimer: NodeJS.Timeout;
   private sweeping = false;
   /** Outcomes due to their waiters, answered ANSWERS_PER_TURN per turn. */
@@ -81,9 +90,7 @@ export class JobWaiter {
 
   /** Number of open waits (for metrics and tests). */
   get size(): number {
-    let n = 0;
-    for (const set of this.waiters.values()) n += set.size;
-    return n;
+    return this.count;
   }
 
   /**
@@ -93,15 +100,20 @@ export class JobWaiter {
   register(jobId: string): WaitRegistration {
     let resolveOutcome!: (o: JobOutcome | undefined) => void;
     const outcome = new Promise<JobOutcome | undefined>((resolve) => (resolveOutcome = resolve));
-    const waiter: Waiter = { resolve: resolveOutcome, since: Date.now() };
+    const waiter: Waiter = {
+      resolve: resolveOutcome,
+      checkAt: Date.now() + (this.options.sweepAfterMs ?? 1000),
+      checks: 0,
+    };
     let set = this.waiters.get(jobId);
     if (!set) this.waiters.set(jobId, (set = new Set()));
     set.add(waiter);
+    this.count += 1;
 
     const remove = () => {
       const current = this.waiters.get(jobId);
       if (!current) return;
-      current.delete(waiter);
+      if (current.delete(waiter)) this.count -= 1;
       if (current.size === 0) this.waiters.delete(jobId);
     };
     const cancel = () => {
@@ -147,12 +159,14 @@ export class JobWaiter {
     this.answering = undefined;
     for (const set of this.waiters.values()) for (const w of set) w.resolve(undefined);
     this.waiters.clear();
+    this.count = 0;
   }
 
   private settle(jobId: string, outcome: JobOutcome): void {
     const set = this.waiters.get(jobId);
     if (!set) return;
     this.waiters.delete(jobId);
+    this.count -= set.size;
     for (const w of set) this.due.push([w, outcome]);
     this.answering ??= setImmediate(this.answerSome);
   }
@@ -176,15 +190,17 @@ export class JobWaiter {
     if (this.sweeping || this.waiters.size === 0 || this.options.redis.status !== 'ready') return;
     this.sweeping = true;
     try {
-      const cutoff = Date.now() - (this.options.sweepAfterMs ?? 1000);
+      const now = Date.now();
       const due: string[] = [];
       for (const [jobId, set] of this.waiters) {
+        let isDue = false;
         for (const w of set) {
-          if (w.since <= cutoff) {
-            due.push(jobId);
-            break;
-          }
+          if (w.checkAt > now) continue;
+          isDue = true;
+          w.checks += 1;
+          w.checkAt = now + Math.min((this.options.sweepAfterMs ?? 1000) * 2 ** w.checks, MAX_CHECK_GAP_MS);
         }
+        if (isDue) due.push(jobId);
       }
       for (let i = 0; i < due.length; i += 500) {
         const ids = due.slice(i, i + 500);
