@@ -77,8 +77,10 @@ describe('dashboard and docs in chromium', () => {
     expect(response?.status()).toBe(200);
     await page.getByText('translate-batch').first().waitFor();
     await page.goto(`${stack.url}/admin/queues/queue/translate?status=completed`);
-    // A completed job card: its data, its return value and when it finished.
-    await page.getByText('"[fr] Guten Morgen"').first().waitFor({ timeout: 15_000 });
+    // A completed job card: its data (the texts it carries), its return value (one result per
+    // text, folded by the dashboard) and when it finished.
+    await page.getByText('"Guten Morgen"').first().waitFor({ timeout: 15_000 });
+    await page.getByText('returnValue').first().waitFor();
     await page.getByText('Finished at').first().waitFor();
     expect(await page.locator('a[aria-current="page"]', { hasText: 'COMPLETED' }).textContent()).toBe(
       'COMPLETED3',
