@@ -219,14 +219,16 @@ function busiest(row: Row): string {
 
 async function seed(emulator: Emulator): Promise<void> {
   const name = '1 seed';
-  const setup = 'emulator 180 ms, 1 worker WORKER_CONCURRENCY=50, 100 req @ 50 conn, 3 runs after warm-up';
+  const setup =
+    'emulator 180 ms, 1 worker WORKER_CONCURRENCY=50, 100 req @ 50 conn, 3 runs after a warm-up of 500 req';
   header(name, setup);
   await emulator.set(180);
   const baseline = await startBaseline(180);
   const service = await startService(emulator, { WORKER_CONCURRENCY: '50' });
   try {
-    await warmUp(baseline.url, 50, 100);
-    await warmUp(service.url, 50, 100);
+    // Long enough for the JIT to settle on every code path of the service (the baseline has few).
+    await warmUp(baseline.url, 50, 500);
+    await warmUp(service.url, 50, 500);
     const b: number[] = [];
     const s: number[] = [];
     for (let r = 1; r <= 3; r++) {
@@ -265,25 +267,37 @@ async function atScale(
   const baseline = await startBaseline(180);
   const service = await startService(emulator);
   try {
-    await warmUp(baseline.url, connections, connections);
-    await warmUp(service.url, connections, connections);
-    const b = await measure(name, 'baseline', setup, baseline.url, [baseline.child], connections, amount);
-    const s = await measure(
-      name,
-      'service',
-      setup,
-      service.url,
-      [service.api, ...service.workers],
-      connections,
-      amount,
-    );
-    const ratio = round(s.reqPerSec / b.reqPerSec);
+    await warmUp(baseline.url, connections, 3 * connections);
+    await warmUp(service.url, connections, 3 * connections);
+    // Three alternating runs, medians compared: one run of a second or two is at the mercy of
+    // whatever else the machine does.
+    const b: number[] = [];
+    const s: Row[] = [];
+    for (let r = 1; r <= 3; r++) {
+      b.push(
+        (await measure(name, `baseline #${r}`, setup, baseline.url, [baseline.child], connections, amount))
+          .reqPerSec,
+      );
+      s.push(
+        await measure(
+          name,
+          `service #${r}`,
+          setup,
+          service.url,
+          [service.api, ...service.workers],
+          connections,
+          amount,
+        ),
+      );
+    }
+    const serviceRps = median(s.map((row) => row.reqPerSec));
+    const ratio = round(serviceRps / median(b));
     verdict({
       scenario: name,
-      goal: `service ≥ ${goal} × baseline req/s`,
-      value: `${s.reqPerSec} / ${b.reqPerSec} = ${ratio}`,
+      goal: `service ≥ ${goal} × baseline req/s (medians of 3)`,
+      value: `${serviceRps} / ${median(b)} = ${ratio}`,
       met: ratio >= goal,
-      note: busiest(s),
+      note: busiest(s.find((row) => row.reqPerSec === serviceRps) ?? s[0]!),
     });
   } finally {
     await service.close();
