@@ -220,15 +220,15 @@ function busiest(row: Row): string {
 async function seed(emulator: Emulator): Promise<void> {
   const name = '1 seed';
   const setup =
-    'emulator 180 ms, 1 worker WORKER_CONCURRENCY=50, 100 req @ 50 conn, 3 runs after a warm-up of 500 req';
+    'emulator 180 ms, 1 worker WORKER_CONCURRENCY=50, 100 req @ 50 conn, 3 runs after a warm-up of 1000 req';
   header(name, setup);
   await emulator.set(180);
   const baseline = await startBaseline(180);
   const service = await startService(emulator, { WORKER_CONCURRENCY: '50' });
   try {
     // Long enough for the JIT to settle on every code path of the service (the baseline has few).
-    await warmUp(baseline.url, 50, 500);
-    await warmUp(service.url, 50, 500);
+    await warmUp(baseline.url, 50, 1000);
+    await warmUp(service.url, 50, 1000);
     const b: number[] = [];
     const s: number[] = [];
     for (let r = 1; r <= 3; r++) {
@@ -267,8 +267,10 @@ async function atScale(
   const baseline = await startBaseline(180);
   const service = await startService(emulator);
   try {
-    await warmUp(baseline.url, connections, 3 * connections);
-    await warmUp(service.url, connections, 3 * connections);
+    // Three processes' worth of code paths to warm (API, worker, Redis client): a few thousand
+    // requests, not a few hundred, before the JIT has settled.
+    await warmUp(baseline.url, connections, Math.max(3000, 3 * connections));
+    await warmUp(service.url, connections, Math.max(3000, 3 * connections));
     // Three alternating runs, medians compared: one run of a second or two is at the mercy of
     // whatever else the machine does.
     const b: number[] = [];
