@@ -106,8 +106,19 @@ for i = 1, n do
 end
 return out`;
 
+// A pack that could not be queued: its marks (those naming this job) end, so no later request
+// joins an item that will never exist. KEYS: in-flight keys. ARGV: the job id.
+const UNPLACE_SCRIPT = `
+local prefix = ARGV[1] .. '.'
+for i = 1, #KEYS do
+  local owner = redis.call('GET', KEYS[i])
+  if owner and string.sub(owner, 1, #prefix) == prefix then redis.call('DEL', KEYS[i]) end
+end
+return 0`;
+
 type PlacingRedis = Redis & {
   placeTexts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
+  unplaceTexts(numKeys: number, ...args: string[]): Promise<number>;
 };
 
 const DEFAULT_MARK_TTL_MS = 120_000;
@@ -118,7 +129,10 @@ export class RequestPacker {
   private immediate: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: RequestPackerOptions) {
-    if (!('placeTexts' in options.redis)) options.redis.defineCommand('placeTexts', { lua: PLACE_SCRIPT });
+    if (!('placeTexts' in options.redis)) {
+      options.redis.defineCommand('placeTexts', { lua: PLACE_SCRIPT });
+      options.redis.defineCommand('unplaceTexts', { lua: UNPLACE_SCRIPT });
+    }
     this.redis = options.redis as PlacingRedis;
   }
 
@@ -155,7 +169,7 @@ export class RequestPacker {
     const queueJobId = randomUUID();
     const { cache } = this.options;
     const registrations: WaitRegistration[] = [];
-    let marked: string[] = [];
+    let queued = false;
     try {
       const answers = await this.call(() =>
         this.redis.placeTexts(
@@ -171,6 +185,9 @@ export class RequestPacker {
       const texts: string[] = [];
       const requestIds: string[] = [];
       let traceparent: string | undefined;
+      // New texts take the indexes their marks name (0, 1, ...); an unreadable cache entry is
+      // translated again, unmarked, after them.
+      let unmarked = answers.filter((answer) => answer[0] === 'n').length;
       answers.forEach((answer, i) => {
         const { request } = items[i]!;
         const kind = answer[0];
@@ -182,16 +199,15 @@ export class RequestPacker {
             return;
           }
         }
-        let owner: { queueJobId: string; index: number } = { queueJobId, index: texts.length };
+        let owner: { queueJobId: string; index: number };
         let joined = false;
         if (kind === 'j') {
           const dot = rest.lastIndexOf('.');
           owner = { queueJobId: rest.slice(0, dot), index: Number(rest.slice(dot + 1)) };
           joined = true;
         } else {
-          // New, or an unreadable cache entry (translated again, without a mark).
-          if (kind === 'n') marked.push(request.hash);
-          texts.push(request.text);
+          owner = { queueJobId, index: kind === 'n' ? Number(rest) : unmarked++ };
+          texts[owner.index] = request.text;
           if (request.requestId) requestIds.push(request.requestId);
           traceparent ??= request.traceparent;
         }
@@ -208,11 +224,12 @@ export class RequestPacker {
         };
         await this.call(() => this.options.queue.add(JOB_NAMES.translate, data, { jobId: queueJobId }));
       }
-      marked = [];
-      // A joined job may have finished before its wait was registered: read it once.
+      queued = true;
+      // A joined job (of another pack) may have finished before its wait was registered: read it once.
       await Promise.all(
         placements.map(async (placement) => {
           if (placement?.kind !== 'queued' || !placement.joined || !placement.registration) return;
+          if (placement.queueJobId === queueJobId) return;
           placement.early = await this.call(() => this.options.waiter.check(placement.queueJobId)).catch(
             () => undefined,
           );
@@ -221,9 +238,12 @@ export class RequestPacker {
       items.forEach((p, i) => p.resolve(placements[i]!));
     } catch (err) {
       for (const r of registrations) r.cancel();
-      // Texts marked for a job that was never added must not be joined by later requests.
-      if (marked.length > 0) {
-        void this.options.redis.unlink(...marked.map((h) => cache.inflightKey(h))).catch(() => undefined);
+      // Texts marked for a job that was never added must not be joined by later requests (the
+      // place call may even have run after it timed out here).
+      if (!queued) {
+        void this.redis
+          .unplaceTexts(items.length, ...items.map((p) => cache.inflightKey(p.request.hash)), queueJobId)
+          .catch(() => undefined);
       }
       for (const p of items) p.reject(err);
     }
