@@ -136,6 +136,11 @@ export class RequestPacker {
     this.redis = options.redis as PlacingRedis;
   }
 
+  /** Whether placing reads the cache (CACHE_TTL_S > 0). */
+  get caching(): boolean {
+    return this.options.cache.enabled;
+  }
+
   /** Resolves once the request is answered from the cache, or its job (new or joined) is queued. */
   place(request: PackRequest): Promise<Placement> {
     return new Promise<Placement>((resolve, reject) => {

@@ -80,7 +80,7 @@ export class TranslationService {
         response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },
       };
     }
-    cacheMisses.inc();
+    if (this.deps.packer.caching) cacheMisses.inc();
     if (placement.joined) dedupJoined.inc();
     const id = placementItemId(placement);
     const { registration, early } = placement;
