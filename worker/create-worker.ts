@@ -37,10 +37,6 @@ export interface CreateWorkerDeps {
 
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
   const connection = createRedis(config.REDIS_URL, 'blocking');
-  // Cache writes fail fast rather than hold a job while Redis is away; auto-pipelining packs the
-  // writes of a whole provider batch into one round trip.
-  const cacheRedis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
-  cacheRedis.on('error', (err) => logger.debug({ err: err.message }, 'redis (cache) error'));
   let worker: Worker | undefined = undefined;
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
@@ -55,7 +51,10 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   );
   const batch = createBatchWorkers({ config, logger, translator: provider });
   const cache = {
-    store: new TranslationCache(cacheRedis, config.QUEUE_PREFIX, config.CACHE_TTL_S),
+    // On BullMQ's own connection: a job's cache writes and the end of its in-flight marks are sent
+    // before the job's completion on the same socket, so Redis applies them first without the job
+    // waiting for them (see translate-processor.ts).
+    store: new TranslationCache(connection, config.QUEUE_PREFIX, config.CACHE_TTL_S),
     providerId: providerId(config),
   };
   const processor = createTranslateProcessor({
@@ -108,7 +107,6 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
         }
         await batchClosed;
         connection.disconnect();
-        cacheRedis.disconnect();
       })();
       return closing;
     },

@@ -64,10 +64,11 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         results.push(result);
         translated.push([hashes[i]!, result]);
       });
-      // Before the job completes: a request sent after this answer finds the cache, never the
-      // finished job's in-flight mark. A cache that cannot be written costs a later provider call,
-      // never this job (marks expire by themselves).
-      await deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
+      // Sent now, before BullMQ completes the job on the same connection: Redis applies it first, so
+      // a request sent after this answer finds the cache, never the finished job's in-flight mark,
+      // and the job does not wait for it. A cache that cannot be written costs a later provider
+      // call, never this job (marks expire by themselves).
+      void deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
         deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
       });
       return { results };
