@@ -8,6 +8,7 @@
  */
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { encodeJobFailure } from '../shared/errors.js';
 
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };
@@ -36,6 +37,8 @@ export interface WaitRegistration {
 
 interface Waiter {
   resolve: (outcome: JobOutcome | undefined) => void;
+  /** When the wait was registered. */
+  since: number;
   /** When the sweep next reads this wait's job. */
   checkAt: number;
   /** Sweep reads so far. */
@@ -55,6 +58,12 @@ export interface JobWaiterOptions {
   sweepAfterMs?: number;
   /** @default 1000 */
   sweepEveryMs?: number;
+  /**
+   * A job still absent from Redis this long after its wait was registered will not appear (its
+   * add failed after an identical request joined it, or Redis lost it): the wait ends with
+   * `unavailable` instead of a 202 for a job that does not exist. @default 10000
+   */
+  missingAfterMs?: number;
 }
 
 /**
@@ -64,6 +73,14 @@ export interface JobWaiterOptions {
  * of them (the provider's wait then overlaps with this process's work).
  */
 const ANSWERS_PER_TURN = 32;
+
+const JOB_MISSING: JobOutcome = {
+  status: 'failed',
+  failedReason: encodeJobFailure({
+    code: 'unavailable',
+    message: 'The job was lost; send the request again.',
+  }),
+};
 
 export class JobWaiter {
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -100,9 +117,11 @@ export class JobWaiter {
   register(jobId: string): WaitRegistration {
     let resolveOutcome!: (o: JobOutcome | undefined) => void;
     const outcome = new Promise<JobOutcome | undefined>((resolve) => (resolveOutcome = resolve));
+    const now = Date.now();
     const waiter: Waiter = {
       resolve: resolveOutcome,
-      checkAt: Date.now() + (this.options.sweepAfterMs ?? 1000),
+      since: now,
+      checkAt: now + (this.options.sweepAfterMs ?? 1000),
       checks: 0,
     };
     let set = this.waiters.get(jobId);
@@ -147,7 +166,7 @@ export class JobWaiter {
   /** Reads a job's outcome straight from its hash (undefined while it is not finished). */
   async check(jobId: string): Promise<JobOutcome | undefined> {
     const [outcome] = await this.readOutcomes([jobId]);
-    return outcome;
+    return outcome === 'missing' ? undefined : outcome;
   }
 
   close(): void {
@@ -191,6 +210,7 @@ export class JobWaiter {
     this.sweeping = true;
     try {
       const now = Date.now();
+      const missingBefore = now - (this.options.missingAfterMs ?? 10_000);
       const due: string[] = [];
       for (const [jobId, set] of this.waiters) {
         let isDue = false;
@@ -207,7 +227,12 @@ export class JobWaiter {
         const outcomes = await this.readOutcomes(ids);
         ids.forEach((id, n) => {
           const outcome = outcomes[n];
-          if (outcome) this.settle(id, outcome);
+          if (outcome === 'missing') {
+            const set = this.waiters.get(id);
+            if (set && [...set].every((w) => w.since < missingBefore)) this.settle(id, JOB_MISSING);
+          } else if (outcome) {
+            this.settle(id, outcome);
+          }
         });
       }
     } catch {
@@ -217,14 +242,16 @@ export class JobWaiter {
     }
   }
 
-  private async readOutcomes(jobIds: string[]): Promise<(JobOutcome | undefined)[]> {
+  /** Each job's outcome; undefined while it runs; 'missing' when it does not exist. */
+  private async readOutcomes(jobIds: string[]): Promise<(JobOutcome | 'missing' | undefined)[]> {
     const pipeline = this.options.redis.pipeline();
     for (const id of jobIds)
-      pipeline.hmget(this.options.jobKey(id), 'finishedOn', 'returnvalue', 'failedReason');
+      pipeline.hmget(this.options.jobKey(id), 'finishedOn', 'returnvalue', 'failedReason', 'timestamp');
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([err, fields]) => {
       if (err) return undefined;
-      const [finishedOn, returnvalue, failedReason] = fields as (string | null)[];
+      const [finishedOn, returnvalue, failedReason, timestamp] = fields as (string | null)[];
+      if (!timestamp) return 'missing';
       if (!finishedOn) return undefined;
       if (failedReason !== null && failedReason !== undefined && returnvalue === null) {
         return { status: 'failed', failedReason };
