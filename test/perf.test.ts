@@ -10,7 +10,7 @@ import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
 import { CoalescingTranslator, coalescingOptions } from '../worker/provider/coalescing-translator.js';
 import { GoogleTranslator } from '../worker/provider/google-translator.js';
 import { createRedis } from '../shared/redis.js';
-import { jobCacheParts, translationHash, TranslationCache } from '../shared/translation-cache.js';
+import { jobCacheParts, providerId, translationHash, TranslationCache } from '../shared/translation-cache.js';
 import { RequestPacker } from '../api/request-packer.js';
 import {
   eventually,
@@ -321,6 +321,37 @@ describe('translation cache and in-flight deduplication', () => {
     expect(detected.body.detected_src_lang).toBe('en');
     const again = await postJson(`${stack.url}/v1/translate`, { src_text: 'cache me', tgt_lang: 'ja' });
     expect(again.body).toMatchObject({ cached: true, detected_src_lang: 'en', src_lang: 'auto' });
+  });
+
+  it('translates again when a cached entry is unreadable, beside new texts of the same pack', async () => {
+    const shape = { target: 'de', source: 'en', format: 'text' as const };
+    const key = (text: string) =>
+      `${stack.config.QUEUE_PREFIX}:cache:${translationHash(jobCacheParts(providerId(stack.config), shape, text))}`;
+    const redis = createRedis(REDIS_URL, 'blocking');
+    try {
+      await redis.set(key('garbled entry'), '{not json');
+      const answers = await Promise.all(
+        ['fresh one', 'garbled entry', 'fresh two'].map((text) =>
+          postJson(`${stack.url}/v1/translate`, { src_text: text, tgt_lang: 'de', src_lang: 'en' }),
+        ),
+      );
+      expect(answers.map((a) => a.body.tgt_text)).toEqual([
+        '[de] fresh one',
+        '[de] garbled entry',
+        '[de] fresh two',
+      ]);
+      for (const a of answers) {
+        expect(a.body.cached).toBeUndefined();
+        const job = await getJson(`${stack.url}/v1/jobs/${a.body.job_id}`);
+        expect(job.body.result.tgt_text).toBe(a.body.tgt_text);
+      }
+      // The unreadable entry was replaced by the new translation.
+      expect(JSON.parse((await redis.get(key('garbled entry')))!)).toMatchObject({
+        text: '[de] garbled entry',
+      });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('does not cache failures', async () => {
