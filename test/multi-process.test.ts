@@ -72,7 +72,7 @@ describe('two API processes and two worker processes', () => {
   });
 
   it('identical requests in flight on different API processes share one job item', async () => {
-    emulator.setOptions({ latencyMs: 600 });
+    emulator.setOptions({ latencyMs: 1500 });
     try {
       const body = { src_text: 'herd across processes', tgt_lang: 'fr', src_lang: 'en' };
       const first = postJson(`${apis[0]!.url}/v1/translate`, body);
