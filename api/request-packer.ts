@@ -19,11 +19,11 @@ import { JOB_NAMES } from '../shared/queues.js';
 import {
   MAX_SEGMENTS_PER_REQUEST,
   itemId,
-  translation,
+  parseItemId,
   type TranslateJobData,
   type Translation,
 } from '../shared/schemas.js';
-import type { TranslationCache } from '../shared/translation-cache.js';
+import { parseCachedTranslation, type TranslationCache } from '../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
 import { redisCall } from './redis-call.js';
 
@@ -198,7 +198,7 @@ export class RequestPacker {
         const kind = answer[0];
         const rest = answer.slice(1);
         if (kind === 'c') {
-          const hit = parseTranslation(rest);
+          const hit = parseCachedTranslation(rest);
           if (hit) {
             placements.push({ kind: 'cached', translation: hit });
             return;
@@ -207,8 +207,7 @@ export class RequestPacker {
         let owner: { queueJobId: string; index: number };
         let joined = false;
         if (kind === 'j') {
-          const dot = rest.lastIndexOf('.');
-          owner = { queueJobId: rest.slice(0, dot), index: Number(rest.slice(dot + 1)) };
+          owner = parseItemId(rest);
           joined = true;
         } else {
           owner = { queueJobId, index: kind === 'n' ? Number(rest) : unmarked++ };
@@ -230,16 +229,25 @@ export class RequestPacker {
         await this.call(() => this.options.queue.add(JOB_NAMES.translate, data, { jobId: queueJobId }));
       }
       queued = true;
-      // A joined job (of another pack) may have finished before its wait was registered: read it once.
+      // A joined job (of another pack) may have finished before its waits were registered: read
+      // each such job once, however many requests joined it.
+      const joinedJobs = new Set<string>();
+      for (const p of placements) {
+        if (p?.kind === 'queued' && p.joined && p.registration && p.queueJobId !== queueJobId) {
+          joinedJobs.add(p.queueJobId);
+        }
+      }
+      const early = new Map<string, JobOutcome | undefined>();
       await Promise.all(
-        placements.map(async (placement) => {
-          if (placement?.kind !== 'queued' || !placement.joined || !placement.registration) return;
-          if (placement.queueJobId === queueJobId) return;
-          placement.early = await this.call(() => this.options.waiter.check(placement.queueJobId)).catch(
-            () => undefined,
-          );
+        [...joinedJobs].map(async (id) => {
+          early.set(id, await this.call(() => this.options.waiter.check(id)).catch(() => undefined));
         }),
       );
+      for (const p of placements) {
+        if (p?.kind !== 'queued' || !p.registration) continue;
+        const outcome = early.get(p.queueJobId);
+        if (outcome) p.early = outcome;
+      }
       items.forEach((p, i) => p.resolve(placements[i]!));
     } catch (err) {
       for (const r of registrations) r.cancel();
@@ -262,13 +270,4 @@ export class RequestPacker {
 /** The public id of a placement's item. */
 export function placementItemId(placement: Extract<Placement, { kind: 'queued' }>): string {
   return itemId(placement.queueJobId, placement.index);
-}
-
-function parseTranslation(raw: string): Translation | undefined {
-  try {
-    const parsed = translation.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }

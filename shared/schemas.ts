@@ -97,21 +97,16 @@ export interface JobResponse {
   finished_at?: string;
 }
 
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
 /** Ids we make are lower-case UUIDs (batch ids; BullMQ ids of translate jobs). */
-export const uuid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an id');
+export const uuid = z.string().regex(new RegExp(`^${UUID}$`), 'not an id');
 
 /**
  * The job ids we hand out name one item of a job: `<BullMQ job id (a UUID)>.<index>`. Anything else
  * is refused before Redis is asked.
  */
-export const jobId = z
-  .string()
-  .regex(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(0|[1-9][0-9]{0,2})$/,
-    'not a job id',
-  );
+export const jobId = z.string().regex(new RegExp(`^${UUID}\\.(0|[1-9][0-9]{0,2})$`), 'not a job id');
 
 /** An item id: the job's id and the item's index in it. */
 export function itemId(queueJobId: string, index: number): string {

@@ -56,6 +56,22 @@ export function jobCacheParts(
   };
 }
 
+/** A cache entry as stored by `settle`; undefined when it is unreadable (then it is translated again). */
+export function parseCachedTranslation(raw: string): Translation | undefined {
+  try {
+    const parsed = translation.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hashes (cache keys, in-flight marks) of a job's texts, in order. */
+export function jobTextHashes(provider: string, data: TranslateJobData): string[] {
+  const { texts, ...shape } = data;
+  return texts.map((text) => translationHash(jobCacheParts(provider, shape, text)));
+}
+
 export class TranslationCache {
   constructor(
     private readonly redis: Redis,
@@ -78,18 +94,6 @@ export class TranslationCache {
    */
   inflightKey(hash: string): string {
     return `${this.prefix}:inflight:${hash}`;
-  }
-
-  async get(hash: string): Promise<Translation | undefined> {
-    if (!this.enabled) return undefined;
-    const raw = await this.redis.get(this.key(hash));
-    if (raw === null) return undefined;
-    try {
-      const parsed = translation.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /**

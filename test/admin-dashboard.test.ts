@@ -1,6 +1,7 @@
 /** bull-board at /admin/queues: off without ADMIN_TOKEN, behind it when set (browser test: test/browser/). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, queueJobIdOf, startStack, type Stack } from './helpers/stack.js';
+import { getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+import { parseItemId } from '../shared/schemas.js';
 
 const TOKEN = 'admin-secret-token';
 const basic = (user: string, password: string) =>
@@ -58,6 +59,8 @@ describe('queue dashboard', () => {
     expect(names).toEqual(expect.arrayContaining(['translate', 'translate-batch', 'batch-webhook']));
     const translate = api.body.queues.find((q: { name: string }) => q.name === 'translate');
     expect(translate.counts.completed).toBeGreaterThanOrEqual(1);
-    expect(translate.jobs.map((j: { id: string }) => j.id)).toContain(queueJobIdOf(done.body.job_id));
+    expect(translate.jobs.map((j: { id: string }) => j.id)).toContain(
+      parseItemId(done.body.job_id).queueJobId,
+    );
   });
 });

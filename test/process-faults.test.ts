@@ -4,15 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startApiProcess, startWorkerProcess } from './helpers/processes.js';
-import {
-  eventually,
-  getJson,
-  postJson,
-  queueJobIdOf,
-  stackEnv,
-  startStack,
-  type Stack,
-} from './helpers/stack.js';
+import { eventually, getJson, postJson, stackEnv, startStack, type Stack } from './helpers/stack.js';
+import { parseItemId } from '../shared/schemas.js';
 
 // Stall detection in about a second instead of half a minute.
 // Unbatched: these tests count the provider requests in flight, one per job.
@@ -56,7 +49,7 @@ describe('process faults', () => {
     const res = await waiting;
     expect(res).toMatchObject({ status: 200, body: { tgt_text: '[en] killed mid-job' } });
     expect(Date.now() - started).toBeLessThan(10_000);
-    const done = await stack.api.queue.getJob(queueJobIdOf(res.body.job_id));
+    const done = await stack.api.queue.getJob(parseItemId(res.body.job_id).queueJobId);
     expect(done?.finishedOn).toBeTruthy();
     expect(done?.stalledCounter).toBe(1);
     const survivor = a === holder ? b : a;

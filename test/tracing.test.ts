@@ -1,7 +1,8 @@
 /** OpenTelemetry spans from the HTTP request through the job to the provider call (TRACING_ENABLED). */
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, postJson, queueJobIdOf, startStack, type Stack } from './helpers/stack.js';
+import { eventually, postJson, startStack, type Stack } from './helpers/stack.js';
+import { parseItemId } from '../shared/schemas.js';
 import { installRecordingTracer } from './helpers/recording-tracer.js';
 
 describe('tracing', () => {
@@ -33,7 +34,7 @@ describe('tracing', () => {
     const job = recorder.spans.find(
       (s) =>
         s.kind === SpanKind.CONSUMER &&
-        s.attributes['messaging.message.id'] === queueJobIdOf(res.body.job_id),
+        s.attributes['messaging.message.id'] === parseItemId(res.body.job_id).queueJobId,
     );
     expect(job).toMatchObject({
       name: 'translate process',

@@ -14,7 +14,7 @@ import {
   type Translation,
 } from '../shared/schemas.js';
 import type { Logger } from '../shared/logger.js';
-import { jobCacheParts, translationHash, type TranslationCache } from '../shared/translation-cache.js';
+import { jobTextHashes, type TranslationCache } from '../shared/translation-cache.js';
 import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
 import { translateIsolating } from './provider/translate-isolating.js';
@@ -44,7 +44,6 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         encodeJobFailure({ code: 'validation_failed', message: 'Malformed job data.' }),
       );
     }
-    const { texts, ...shape } = parsed.data;
     try {
       const outcomes = await translateIsolating(deps.translator, parsed.data, deps.batching ?? true);
       deps.quotaBackoff.success();
@@ -53,7 +52,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       if (failures.length === outcomes.length) throw new UnrecoverableError(reasonOf(failures[0]!));
       const results: TranslateItemResult[] = [];
       const translated: [string, Translation][] = [];
-      const hashes = texts.map((text) => translationHash(jobCacheParts(deps.cache.providerId, shape, text)));
+      const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
       outcomes.forEach((outcome, i) => {
         if (!outcome.ok) {
           results.push({ error: { code: outcome.failure.code, message: outcome.failure.message } });
@@ -107,9 +106,5 @@ export async function endInflightMarks(
 ): Promise<void> {
   const parsed = translateJobData.safeParse(jobData);
   if (!parsed.success) return;
-  const { texts, ...shape } = parsed.data;
-  await cache.store.settle(
-    [],
-    texts.map((text) => translationHash(jobCacheParts(cache.providerId, shape, text))),
-  );
+  await cache.store.settle([], jobTextHashes(cache.providerId, parsed.data));
 }

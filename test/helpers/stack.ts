@@ -144,8 +144,3 @@ export interface HttpResult {
   body: any;
   headers: Headers;
 }
-
-/** The BullMQ job id of an item id (`<job id>.<index>`) the API handed out. */
-export function queueJobIdOf(itemId: string): string {
-  return itemId.slice(0, itemId.lastIndexOf('.'));
-}

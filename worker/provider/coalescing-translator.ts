@@ -16,6 +16,7 @@
  */
 import type { Config } from '../../shared/config.js';
 import { classifyProviderError } from './classify-provider-error.js';
+import { PROBE_TEXT } from './translate-isolating.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
 export interface CoalescingOptions {
@@ -238,8 +239,6 @@ export class CoalescingTranslator implements Translator {
 
 /** A language pair accepted this recently is not probed again before splitting a refused request. */
 const LANGUAGE_PAIR_TRUST_MS = 60_000;
-/** Sent alone to tell a refused language pair from a refused text. */
-const PROBE_TEXT = 'ok';
 
 /** A 400 that retrying cannot fix (Google refuses the whole request when one segment is bad). */
 function isRefusedForGood(err: unknown): boolean {

@@ -13,7 +13,7 @@ import { classifyProviderError, type ProviderFailure } from './classify-provider
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
 /** Sent alone to tell a refused language pair from a refused text. */
-const PROBE_TEXT = 'ok';
+export const PROBE_TEXT = 'ok';
 
 export type TextOutcome =
   { ok: true; translation: ProviderTranslation } | { ok: false; failure: ProviderFailure };
