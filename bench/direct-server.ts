@@ -1,7 +1,9 @@
 /**
  * The direct path the queue is measured against: the same Express body parsing, validation and
  * response as the API's POST /v1/translate, calling the same Google client in the handler (no
- * queue, no worker). `node dist/bench/direct-server.js PORT` with the service's environment.
+ * queue, no worker). `node dist/bench/direct-server.js PORT [--coalescing]` with the service's
+ * environment. `--coalescing` puts the worker's provider batcher in front of the client: the best a
+ * single process without a queue can do, the ceiling the seed scenario compares the service with.
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
@@ -12,11 +14,15 @@ import { validate } from '../api/http/validate.js';
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { translateRequestSchema, type TranslateResponse } from '../shared/schemas.js';
-import { GoogleTranslator } from '../worker/provider/google-translator.js';
+import { CoalescingTranslator, coalescingOptions } from '../worker/provider/coalescing-translator.js';
+import { GoogleTranslator, type Translator } from '../worker/provider/google-translator.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'direct');
-const translator = new GoogleTranslator(config);
+const google = new GoogleTranslator(config);
+const translator: Translator = process.argv.includes('--coalescing')
+  ? new CoalescingTranslator(google, coalescingOptions(config))
+  : google;
 const schema = translateRequestSchema(config.MAX_TEXT_CHARS);
 
 const app = express();

@@ -154,14 +154,14 @@ async function startBaseline(latencyMs: number): Promise<{ url: string; child: C
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function startDirect(emulator: Emulator): Promise<{ url: string; child: Child }> {
+async function startDirect(emulator: Emulator, coalescing = false): Promise<{ url: string; child: Child }> {
   const port = await freePort();
   const child = await startChild(
     'direct',
     'bench/direct-server.js',
     { GOOGLE_CLOUD_TRANSLATE_ENDPOINT: emulator.endpoint, LOG_LEVEL: 'warn' },
     'direct listening',
-    [String(port)],
+    [String(port), ...(coalescing ? ['--coalescing'] : [])],
   );
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -224,16 +224,26 @@ async function seed(emulator: Emulator): Promise<void> {
   header(name, setup);
   await emulator.set(180);
   const baseline = await startBaseline(180);
+  // The ceiling without a queue: one process calling the same Google client through the same
+  // batcher in its handler. It shows how much of the gap to the baseline is the provider client and
+  // the emulator on this machine, and how much is the queue.
+  const inProcess = await startDirect(emulator, true);
   const service = await startService(emulator, { WORKER_CONCURRENCY: '50' });
   try {
     // Long enough for the JIT to settle on every code path of the service (the baseline has few).
     await warmUp(baseline.url, 50, 1000);
+    await warmUp(inProcess.url, 50, 1000);
     await warmUp(service.url, 50, 1000);
     const b: number[] = [];
+    const d: number[] = [];
     const s: number[] = [];
     for (let r = 1; r <= 3; r++) {
       b.push(
         (await measure(name, `baseline #${r}`, setup, baseline.url, [baseline.child], 50, 100)).reqPerSec,
+      );
+      d.push(
+        (await measure(name, `in-process, no queue #${r}`, setup, inProcess.url, [inProcess.child], 50, 100))
+          .reqPerSec,
       );
       s.push(
         (await measure(name, `service #${r}`, setup, service.url, [service.api, ...service.workers], 50, 100))
@@ -246,9 +256,11 @@ async function seed(emulator: Emulator): Promise<void> {
       goal: 'service ≥ 0.95 × baseline req/s (medians)',
       value: `${median(s)} / ${median(b)} = ${ratio}`,
       met: ratio >= 0.95,
+      note: `in-process without a queue: ${round(median(d) / median(b))} × baseline; service = ${round(median(s) / median(d))} × in-process`,
     });
   } finally {
     await service.close();
+    await inProcess.child.stop();
     await baseline.child.stop();
   }
 }
