@@ -365,6 +365,20 @@ describe('translation cache and in-flight deduplication', () => {
     expect(ok.body.cached).toBeUndefined();
   });
 
+  it('a text whose job failed for good is translated again by the next identical request', async () => {
+    // A permanent refusal fails the job at once (no retries): its in-flight mark must end with it,
+    // or the next identical request would join the failed job and get its old error.
+    stack.emulator.setOptions({ failNext: { count: 1, kind: '403-daily' } });
+    const body = { src_text: 'refused once', tgt_lang: 'ja', src_lang: 'en' };
+    const failed = await postJson(`${stack.url}/v1/translate`, body);
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    const again = await postJson(`${stack.url}/v1/translate`, body);
+    expect(again.status).toBe(200);
+    expect(again.body.tgt_text).toBe('[ja] refused once');
+    expect(again.body.job_id).not.toBe(failed.body.job_id);
+    expect(stack.emulator.seenCount('refused once')).toBe(2);
+  });
+
   it('identical requests in flight share one job and one provider segment', async () => {
     stack.emulator.setOptions({ latencyMs: 1000 });
     try {

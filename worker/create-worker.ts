@@ -17,7 +17,7 @@ import { GoogleTranslator, type Translator } from './provider/google-translator.
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
 import { QuotaBackoff } from './quota-backoff.js';
-import { createTranslateProcessor, endInflightMarks } from './translate-processor.js';
+import { createTranslateProcessor } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 
 export interface TranslationWorker {
@@ -83,9 +83,10 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   for (const consumer of [w, batch.chunks, batch.webhooks]) recordJobMetrics(consumer);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
   w.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+    // BullMQ sets finishedOn only when it does not retry the job (out of attempts, or an
+    // UnrecoverableError). The processor has already ended the job's in-flight marks.
+    if (job?.finishedOn !== undefined) {
       logger.warn({ ...jobLogFields(job), reason: err.message }, 'job failed for good');
-      void endInflightMarks(cache, job.data).catch(() => undefined);
     }
   });
 

@@ -44,15 +44,23 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         encodeJobFailure({ code: 'validation_failed', message: 'Malformed job data.' }),
       );
     }
+    const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
+    // A job about to fail for good ends its texts' in-flight marks first, on the connection that
+    // then fails the job: no request sent after the failure can join it and inherit its error.
+    const failForGood = (err: Error): Error => {
+      void endMarks(deps, job, hashes);
+      return err;
+    };
     try {
       const outcomes = await translateIsolating(deps.translator, parsed.data, deps.batching ?? true);
       deps.quotaBackoff.success();
       const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
       // Every text refused: the job fails as a whole, like a job of one text would.
-      if (failures.length === outcomes.length) throw new UnrecoverableError(reasonOf(failures[0]!));
+      if (failures.length === outcomes.length) {
+        throw failForGood(new UnrecoverableError(reasonOf(failures[0]!)));
+      }
       const results: TranslateItemResult[] = [];
       const translated: [string, Translation][] = [];
-      const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
       outcomes.forEach((outcome, i) => {
         if (!outcome.ok) {
           results.push({ error: { code: outcome.failure.code, message: outcome.failure.message } });
@@ -78,7 +86,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         { ...jobLogFields(job), kind: failure.kind, status: failure.status, attempt: job.attemptsMade + 1 },
         'provider call failed',
       );
-      if (failure.kind === 'permanent') throw new UnrecoverableError(reasonOf(failure));
+      if (failure.kind === 'permanent') throw failForGood(new UnrecoverableError(reasonOf(failure)));
       if (failure.kind === 'rate_limited') {
         // A quota requeue costs no attempt (starts that neither completed nor failed are these, or
         // stalls); past the allowance it counts as a failed attempt so the job ends some day.
@@ -87,7 +95,9 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         await deps.rateLimit(deps.quotaBackoff.next(requeues + job.attemptsMade));
         if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
       }
-      throw new Error(reasonOf(failure));
+      const error = new Error(reasonOf(failure));
+      // The last attempt: BullMQ fails the job instead of retrying it.
+      throw job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? failForGood(error) : error;
     }
   };
 }
@@ -96,15 +106,8 @@ function reasonOf(failure: ProviderFailure): string {
   return encodeJobFailure({ code: failure.code, message: failure.message });
 }
 
-/**
- * A job failed for good: its texts' in-flight marks end now rather than at their expiry, so the next
- * identical request makes a new job instead of joining the failed one.
- */
-export async function endInflightMarks(
-  cache: TranslateProcessorDeps['cache'],
-  jobData: unknown,
-): Promise<void> {
-  const parsed = translateJobData.safeParse(jobData);
-  if (!parsed.success) return;
-  await cache.store.settle([], jobTextHashes(cache.providerId, parsed.data));
+function endMarks(deps: TranslateProcessorDeps, job: Job, hashes: string[]): Promise<void> {
+  return deps.cache.store.settle([], hashes).catch((err: unknown) => {
+    deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'ending in-flight marks failed');
+  });
 }
