@@ -48,7 +48,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
     // A job about to fail for good ends its texts' in-flight marks first, on the connection that
     // then fails the job: no request sent after the failure can join it and inherit its error.
     const failForGood = (err: Error): Error => {
-      void endMarks(deps, job, hashes);
+      void settle(deps, job, [], hashes);
       return err;
     };
     try {
@@ -75,9 +75,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       // a request sent after this answer finds the cache, never the finished job's in-flight mark,
       // and the job does not wait for it. A cache that cannot be written costs a later provider
       // call, never this job (marks expire by themselves).
-      void deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
-        deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
-      });
+      void settle(deps, job, translated, hashes);
       return { results };
     } catch (err) {
       if (err instanceof UnrecoverableError) throw err;
@@ -106,8 +104,14 @@ function reasonOf(failure: ProviderFailure): string {
   return encodeJobFailure({ code: failure.code, message: failure.message });
 }
 
-function endMarks(deps: TranslateProcessorDeps, job: Job, hashes: string[]): Promise<void> {
-  return deps.cache.store.settle([], hashes).catch((err: unknown) => {
-    deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'ending in-flight marks failed');
+/** Caches a job's translations and ends its texts' in-flight marks (see TranslationCache.settle). */
+function settle(
+  deps: TranslateProcessorDeps,
+  job: Job,
+  translated: [string, Translation][],
+  hashes: string[],
+): Promise<void> {
+  return deps.cache.store.settle(translated, hashes).catch((err: unknown) => {
+    deps.logger.warn({ ...jobLogFields(job), err: (err as Error).message }, 'cache write failed');
   });
 }
