@@ -2,7 +2,7 @@
  * Batches on the API side: accept (validate, store the items in one MULTI, add every chunk job
  * with one addBulk), read status and result pages, cancel, wait for a small batch to finish.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -15,7 +15,7 @@ import {
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
 import type { Config } from '../shared/config.js';
-import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
+import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
@@ -59,7 +59,11 @@ export class BatchService {
     }
   }
 
-  /** Accepts a batch; with an Idempotency-Key already used, returns that batch instead. */
+  /**
+   * Accepts a batch. An Idempotency-Key already used for the same request returns that batch
+   * instead; used for a different request, it is refused (422), as the IETF Idempotency-Key draft
+   * asks: the client has a bug, and answering with the other batch would hide it.
+   */
   async submit(body: unknown, idempotencyKey?: string): Promise<{ state: BatchState; created: boolean }> {
     const { config } = this.deps;
     const parsed = parseBatchRequest(body, config);
@@ -67,8 +71,24 @@ export class BatchService {
 
     const id = randomUUID();
     if (idempotencyKey) {
-      const existing = await this.redisCall(() => this.store.claimIdempotencyKey(idempotencyKey, id));
-      if (existing !== id) return { state: await this.awaitCreated(existing), created: false };
+      // The parsed request, not the raw body: the same items sent with other key order or spacing
+      // are the same request.
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify([parsed.items, parsed.callbackUrl ?? null]))
+        .digest('base64url');
+      const claim = await this.redisCall(() =>
+        this.store.claimIdempotencyKey(idempotencyKey, id, fingerprint),
+      );
+      if (claim.batchId !== id) {
+        if (claim.fingerprint !== undefined && claim.fingerprint !== fingerprint) {
+          throw new AppError('idempotency_key_reused', undefined, {
+            details: [
+              { path: 'headers.idempotency-key', message: `already used for batch ${claim.batchId}` },
+            ],
+          });
+        }
+        return { state: await this.awaitCreated(claim.batchId), created: false };
+      }
     }
     const chunks = planChunks(parsed.items, config.BATCH_CHUNK_MAX_CHARS);
     const now = Date.now();

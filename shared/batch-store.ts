@@ -139,15 +139,23 @@ export class BatchStore {
     };
   }
 
-  /** Maps an Idempotency-Key to `batchId` unless the key is taken; returns the id it maps to. */
-  async claimIdempotencyKey(key: string, batchId: string): Promise<string> {
+  /**
+   * Maps an Idempotency-Key to `batchId` and the request's fingerprint unless the key is taken;
+   * returns what the key maps to (a fingerprint is absent for keys written before it was recorded).
+   */
+  async claimIdempotencyKey(
+    key: string,
+    batchId: string,
+    fingerprint: string,
+  ): Promise<{ batchId: string; fingerprint?: string }> {
     const redisKey = this.idempotencyKey(key);
     // Never longer than the batch lives (its TTL only grows from RESULT_TTL_S), so a key always
     // points to a batch that still exists.
     const ttl = Math.min(IDEMPOTENCY_TTL_S, this.ttlS);
-    const set = await this.redis.set(redisKey, batchId, 'EX', ttl, 'NX');
-    if (set === 'OK') return batchId;
-    return (await this.redis.get(redisKey)) ?? batchId;
+    const set = await this.redis.set(redisKey, `${batchId} ${fingerprint}`, 'EX', ttl, 'NX');
+    if (set === 'OK') return { batchId, fingerprint };
+    const [claimedBy, claimedFingerprint] = ((await this.redis.get(redisKey)) ?? batchId).split(' ');
+    return { batchId: claimedBy!, ...(claimedFingerprint ? { fingerprint: claimedFingerprint } : {}) };
   }
 
   async releaseIdempotencyKey(key: string): Promise<void> {

@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   batch_too_large: { status: 413, message: 'The batch has too many items.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request.',
+  },
   rate_limited: { status: 429, message: 'Too many requests.' },
   overloaded: { status: 429, message: 'The service is overloaded; retry later.' },
   budget_exhausted: { status: 429, message: 'The daily character budget is used up.' },

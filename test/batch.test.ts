@@ -273,6 +273,29 @@ describe('batches', () => {
     expect(stack.emulator.seenCount('idempotent')).toBe(2);
   });
 
+  it('refuses an Idempotency-Key sent again with a different batch (422), the same batch in any key order is the same', async () => {
+    const key = `key-reused-${Date.now()}`;
+    const body = { items: [{ src_text: 'keyed once', tgt_lang: 'en', ref: 'a' }] };
+    const first = await postJson(`${stack.url}/v1/batches`, body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    const reordered = { items: [{ ref: 'a', tgt_lang: 'en', src_text: 'keyed once' }] };
+    const same = await postJson(`${stack.url}/v1/batches`, reordered, { 'Idempotency-Key': key });
+    expect(same.status).toBe(202);
+    expect(same.body.batch_id).toBe(first.body.batch_id);
+    const different = { items: [{ src_text: 'keyed twice', tgt_lang: 'en', ref: 'a' }] };
+    const refused = await postJson(`${stack.url}/v1/batches`, different, { 'Idempotency-Key': key });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toEqual({
+      code: 'idempotency_key_reused',
+      message: 'This Idempotency-Key was already used with a different request.',
+      details: [
+        { path: 'headers.idempotency-key', message: `already used for batch ${first.body.batch_id}` },
+      ],
+    });
+    await finished(stack, first.body.batch_id);
+    expect(stack.emulator.seenCount('keyed twice')).toBe(0);
+  });
+
   it('Prefer: wait=N answers 200 with the finished batch and its results', async () => {
     const res = await postJson(
       `${stack.url}/v1/batches`,

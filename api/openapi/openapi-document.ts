@@ -130,10 +130,10 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
     request: {
       headers: requestId.extend({
         prefer,
-        'idempotency-key': z
-          .string()
-          .optional()
-          .meta({ description: 'The same key within 24 h returns the same batch.' }),
+        'idempotency-key': z.string().optional().meta({
+          description:
+            'The same key with the same request within 24 h returns the same batch; with a different request, 422.',
+        }),
       }),
       body: { required: true, content: json(batchRequest) },
     },
@@ -146,6 +146,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
       400: error('`validation_failed` (`details[].index` names bad items) or `invalid_json`.'),
       413: error('`batch_too_large` or `payload_too_large`.'),
       415: error('`unsupported_media_type`.'),
+      422: error('`idempotency_key_reused`: the Idempotency-Key was used for a different request.'),
       503: error('`unavailable`.'),
     },
   });
