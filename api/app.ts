@@ -49,6 +49,7 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.set('trust proxy', config.TRUST_PROXY);
   // Request id, security headers, duration metric and log line: one layer, one listener.
   app.use(requestLifecycle(logger, helmetHeaders()));
   const tracing = httpTracing(config.TRACING_ENABLED);

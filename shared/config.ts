@@ -3,6 +3,7 @@
  * every problem is reported together and the process refuses to start on any of them
  * (an invalid setting never silently falls back to a default).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
@@ -17,6 +18,41 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/**
+ * Express's 'trust proxy': which peers may tell the client's address in X-Forwarded-For. `false`
+ * (the default: the peer is the client), `true` (any peer: only behind a proxy that overwrites the
+ * header), a number of proxy hops, or addresses and subnets (`loopback`, `linklocal`,
+ * `uniquelocal`, `10.0.0.0/8`, `192.168.1.1`).
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw, ctx): boolean | number | string[] => {
+    const v = raw?.trim() ?? '';
+    if (v === '' || v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v.split(',').map((e) => e.trim());
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected true, false, a hop count, or addresses/subnets (loopback, 10.0.0.0/8, ...); not ${bad.join(', ')}`,
+      });
+    }
+    return entries;
+  });
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (version === 4 ? 32 : 128);
+  return version === 4 && isIP(range) === 4; // a netmask such as 255.255.0.0
+}
 
 const envSchema = z.object({
   /** API listen port. @default 3000 */
@@ -131,6 +167,11 @@ const envSchema = z.object({
   API_KEYS: optionalString,
   /** Requests per minute per API key (or per client IP without keys), across API processes; 0 = off. @default 0 */
   RATE_LIMIT_PER_MIN: int(0).default(0),
+  /**
+   * Which proxies in front of the API may name the client's address (X-Forwarded-For), for the
+   * per-IP rate limit and logs. Unset: none, so behind a load balancer every client shares its address.
+   */
+  TRUST_PROXY: trustProxy,
 
   /** Google API key. Without it (and without ADC) the service runs against the emulator. */
   GOOGLE_TRANSLATE_API_KEY: optionalString,

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/create-api.js';
 import { budgetRefusals } from '../api/metrics.js';
+import { ConfigError, loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
 
@@ -100,6 +101,36 @@ describe('rate limit (RATE_LIMIT_PER_MIN)', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('per-IP rate limit behind a proxy (TRUST_PROXY)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // The test's requests come from 127.0.0.1: a trusted proxy naming the client in X-Forwarded-For.
+    stack = await startStack({ workers: 0, env: { RATE_LIMIT_PER_MIN: '2', TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('counts each client address a trusted proxy names, not the proxy', async () => {
+    const from = (ip: string) => ({ ...ASYNC, 'X-Forwarded-For': `${ip}, 127.0.0.1` });
+    expect((await postJson(`${stack.url}/v1/translate`, body, from('203.0.113.7'))).status).toBe(202);
+    expect((await postJson(`${stack.url}/v1/translate`, body, from('203.0.113.7'))).status).toBe(202);
+    const limited = await postJson(`${stack.url}/v1/translate`, body, from('203.0.113.7'));
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect((await postJson(`${stack.url}/v1/translate`, body, from('203.0.113.8'))).status).toBe(202);
+  });
+
+  it('parses the setting, and refuses an address it cannot read', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.0.0/255.255.0.0, ::1' }).TRUST_PROXY,
+    ).toEqual(['loopback', '10.0.0.0/8', '192.168.0.0/255.255.0.0', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toThrow(ConfigError);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(/TRUST_PROXY: .*not proxy\.local/);
   });
 });
 
