@@ -12,8 +12,9 @@ export function recordJobMetrics(worker: Worker): void {
   worker.on('failed', (job, err) => {
     if (!job) return;
     const reason = decodeJobFailure(err.message).code;
-    // UnrecoverableError ends a job before its attempts are used up.
-    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    // BullMQ sets finishedOn only when it does not retry the job (out of attempts, or an
+    // UnrecoverableError that ends it before they are used up).
+    const final = job.finishedOn !== undefined;
     (final ? jobsFailed : jobRetries).inc({ queue, reason });
   });
 }
