@@ -44,11 +44,10 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         encodeJobFailure({ code: 'validation_failed', message: 'Malformed job data.' }),
       );
     }
-    const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
     // A job about to fail for good ends its texts' in-flight marks first, on the connection that
     // then fails the job: no request sent after the failure can join it and inherit its error.
     const failForGood = (err: Error): Error => {
-      void settle(deps, job, [], hashes);
+      void settle(deps, job, [], jobTextHashes(deps.cache.providerId, parsed.data));
       return err;
     };
     try {
@@ -61,6 +60,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       }
       const results: TranslateItemResult[] = [];
       const translated: [string, Translation][] = [];
+      const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
       outcomes.forEach((outcome, i) => {
         if (!outcome.ok) {
           results.push({ error: { code: outcome.failure.code, message: outcome.failure.message } });
