@@ -67,6 +67,8 @@ export async function startEmulator(): Promise<Emulator> {
 }
 
 export interface Service extends Target {
+  /** Its queue prefix. */
+  prefix: string;
   api: Child;
   workers: Child[];
 }
@@ -113,6 +115,7 @@ export async function startService(
   }
   return {
     url,
+    prefix,
     api,
     workers,
     processes: [api, ...workers],

@@ -4,6 +4,7 @@
  * bare 180 ms server ("baseline") is still measured and its ratio printed, as information: that
  * goal is retired (on 2 cores even the direct row reaches only ~0.85 of it).
  */
+import { jobTimings } from '../job-timings.js';
 import { round } from '../load.js';
 import { alternate, busiest, measure, medianRow, notOk, warmUp, type Bench, type Load } from '../measure.js';
 import { startBaseline, startDirect, startService, type Target } from '../processes.js';
@@ -73,6 +74,7 @@ export async function againstDirect(bench: Bench, s: AgainstDirect): Promise<voi
     const service = await startService(bench, bench.emulator, { workerEnv: s.workerEnv });
     targets.push(service);
     for (const t of targets) await warmUp(bench, t, { ...s.load, amount: s.warmUp });
+    const measuredFrom = Date.now();
     const contenders = [
       { label: 'baseline (retired)', target: baseline },
       { label: 'direct', target: direct },
@@ -80,6 +82,11 @@ export async function againstDirect(bench: Bench, s: AgainstDirect): Promise<voi
     ];
     const [b, d, sv] = await alternate(bench, { scenario: s.name, setup }, contenders, s.load, s.runs);
     judge(bench, s, b!, d!, sv!);
+    bench.report.verdict({
+      scenario: s.name,
+      goal: "information: the service's jobs during the measured runs",
+      value: await jobTimings(bench, service, measuredFrom),
+    });
   } finally {
     await Promise.all(targets.map((t) => t.close()));
   }
