@@ -1,8 +1,10 @@
 /**
  * Reads V8 `.cpuprofile` files (from `BENCH_CPU_PROF=dir`, see child.ts) and prints where each
  * process spent its CPU: self time by package (node_modules package, node: built-in, or the
- * service's own folder), self time by function, and inclusive time by function (a function's own
- * time plus everything it called, counted once per sample even when it recurses).
+ * service's own folder), self time by function, inclusive time by function (a function's own
+ * time plus everything it called, counted once per sample even when it recurses), and time by the
+ * innermost service function on the stack (which of the service's own calls the library and
+ * runtime work was done for).
  *
  * `node dist/bench/cpu-profile-summary.js <dir or files...> [--top N]`
  * Percentages are of the busy time: idle samples are left out.
@@ -39,6 +41,8 @@ interface Summary {
   byPackage: Map<string, number>;
   selfByFunction: Map<string, number>;
   totalByFunction: Map<string, number>;
+  /** Each sample charged to the innermost frame of the service's own code on its stack. */
+  byServiceCaller: Map<string, number>;
 }
 
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
@@ -85,6 +89,7 @@ function summarize(profile: CpuProfile): Summary {
     byPackage: new Map(),
     selfByFunction: new Map(),
     totalByFunction: new Map(),
+    byServiceCaller: new Map(),
   };
   // A sample lasts until the next one (as DevTools counts it); the last one until endTime.
   let at = profile.startTime + (profile.timeDeltas[0] ?? 0);
@@ -99,13 +104,17 @@ function summarize(profile: CpuProfile): Summary {
     add(summary.byPackage, packageOf(node.callFrame), us);
     add(summary.selfByFunction, functionKey(node.callFrame), us);
     const seen = new Set<string>();
+    let caller: string | undefined;
     for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
-      const key = functionKey(byId.get(n)!.callFrame);
+      const frame = byId.get(n)!.callFrame;
+      const key = functionKey(frame);
+      caller ??= packageOf(frame).startsWith('service: ') ? key : undefined;
       if (key !== '(root)' && !seen.has(key)) {
         seen.add(key);
         add(summary.totalByFunction, key, us);
       }
     }
+    add(summary.byServiceCaller, caller ?? `(no service frame) ${packageOf(node.callFrame)}`, us);
   });
   summary.wallUs = profile.endTime - firstAt;
   return summary;
@@ -127,7 +136,8 @@ function print(file: string, s: Summary, n: number): void {
     `\n### ${path.basename(file)}: busy ${(s.busyUs / 1e6).toFixed(2)} s CPU of ${(s.wallUs / 1e6).toFixed(1)} s profiled\n` +
       `self time by package:\n${top(s.byPackage, s.busyUs, n)}\n` +
       `self time by function:\n${top(s.selfByFunction, s.busyUs, n)}\n` +
-      `inclusive time by function:\n${top(s.totalByFunction, s.busyUs, n)}\n`,
+      `inclusive time by function:\n${top(s.totalByFunction, s.busyUs, n)}\n` +
+      `time by the innermost service function on the stack:\n${top(s.byServiceCaller, s.busyUs, n)}\n`,
   );
 }
 
