@@ -105,10 +105,3 @@ export const batchResultsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
-
-/** SSE `progress` data. */
-export const batchProgressEvent = z.object({
-  total: z.number().int(),
-  completed: z.number().int(),
-  failed: z.number().int(),
-});
