@@ -29,7 +29,11 @@ describe('parseApiKeys (API_KEYS)', () => {
   });
 
   it('an entry that only looks like a digest is a plain key', () => {
-    for (const entry of [`sha256:${SHA256_ABC.slice(1)}`, `sha256:${SHA256_ABC}0`, `sha256:${'g'.repeat(64)}`]) {
+    for (const entry of [
+      `sha256:${SHA256_ABC.slice(1)}`,
+      `sha256:${SHA256_ABC}0`,
+      `sha256:${'g'.repeat(64)}`,
+    ]) {
       expect(hex(parseApiKeys(entry))).toEqual([createHash('sha256').update(entry).digest('hex')]);
     }
   });

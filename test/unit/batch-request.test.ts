@@ -31,7 +31,10 @@ describe('parseBatchRequest: src_texts × tgt_langs', () => {
 
   it('stores a source language and html on every item; "auto" and "text" are not stored', () => {
     expect(
-      parseBatchRequest({ src_texts: ['a'], tgt_langs: ['en', 'ja'], src_lang: 'ko', format: 'html' }, config),
+      parseBatchRequest(
+        { src_texts: ['a'], tgt_langs: ['en', 'ja'], src_lang: 'ko', format: 'html' },
+        config,
+      ),
     ).toEqual({
       items: [
         { s: 'a', t: 'en', f: 'ko', m: 'html' },
@@ -58,7 +61,9 @@ describe('parseBatchRequest: src_texts × tgt_langs', () => {
   });
 
   it('lists every bad text with its index and path, and counts them in the message', () => {
-    expect(refusal({ src_texts: ['ok', '', 'x'.repeat(11), 'a\u0000', '\ud800'], tgt_langs: ['en'] })).toEqual({
+    expect(
+      refusal({ src_texts: ['ok', '', 'x'.repeat(11), 'a\u0000', '\ud800'], tgt_langs: ['en'] }),
+    ).toEqual({
       status: 400,
       body: {
         error: {

@@ -79,13 +79,20 @@ describe('loadConfig', () => {
       { PORT: '8080', PROVIDER_BATCHING: 'off', TRACING_ENABLED: 'yes', EMULATOR_FAULT_RATE: '0.25' },
       { PORT: '9090' },
     );
-    expect([config.PORT, config.PROVIDER_BATCHING, config.TRACING_ENABLED, config.EMULATOR_FAULT_RATE]).toEqual([
-      9090, false, true, 0.25,
-    ]);
+    expect([
+      config.PORT,
+      config.PROVIDER_BATCHING,
+      config.TRACING_ENABLED,
+      config.EMULATOR_FAULT_RATE,
+    ]).toEqual([9090, false, true, 0.25]);
   });
 
   it('trims optional strings and treats blank ones as unset', () => {
-    const config = loadConfig({ API_KEYS: '   ', GOOGLE_TRANSLATE_API_KEY: ' key ', WORKER_METRICS_PORT: ' ' });
+    const config = loadConfig({
+      API_KEYS: '   ',
+      GOOGLE_TRANSLATE_API_KEY: ' key ',
+      WORKER_METRICS_PORT: ' ',
+    });
     expect(config.API_KEYS).toBeUndefined();
     expect(config.GOOGLE_TRANSLATE_API_KEY).toBe('key');
     expect(config.WORKER_METRICS_PORT).toBeUndefined();
@@ -123,7 +130,9 @@ describe('loadConfig', () => {
         'JOB_ATTEMPTS: Invalid input: expected number, received NaN (got "x")',
       ]),
     );
-    expect(new ConfigError(['A: bad', 'B: worse']).message).toBe('Invalid configuration:\n  - A: bad\n  - B: worse');
+    expect(new ConfigError(['A: bad', 'B: worse']).message).toBe(
+      'Invalid configuration:\n  - A: bad\n  - B: worse',
+    );
   });
 
   it('never echoes the value of a secret or a URL', () => {
@@ -142,7 +151,12 @@ describe('loadConfig', () => {
   });
 
   it('accepts every Redis URL form', () => {
-    for (const url of ['redis://h:6379', 'rediss://:pw@h:6380', 'redis+cluster://a:1,b:2', 'rediss+cluster://a:1']) {
+    for (const url of [
+      'redis://h:6379',
+      'rediss://:pw@h:6380',
+      'redis+cluster://a:1,b:2',
+      'rediss+cluster://a:1',
+    ]) {
       expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
     }
   });
@@ -151,7 +165,9 @@ describe('loadConfig', () => {
     expect(problems({ REDIS_URL: 'redis+cluster://a:1,b:2', QUEUE_PREFIX: 'plain' })).toEqual([
       'QUEUE_PREFIX: must contain a hash tag like {translate} on Redis Cluster, so every key shares one slot (got "plain")',
     ]);
-    expect(loadConfig({ REDIS_URL: 'redis+cluster://a:1', QUEUE_PREFIX: 'tq{x}' }).QUEUE_PREFIX).toBe('tq{x}');
+    expect(loadConfig({ REDIS_URL: 'redis+cluster://a:1', QUEUE_PREFIX: 'tq{x}' }).QUEUE_PREFIX).toBe(
+      'tq{x}',
+    );
   });
 
   it('refuses a default wait longer than the longest wait', () => {
@@ -217,7 +233,9 @@ describe('usesEmulator and providerSettings', () => {
     expect(usesEmulator(config)).toBe(false);
     expect(providerSettings(config)).toEqual({ key: 'k1' });
     expect(
-      providerSettings(loadConfig({ GOOGLE_TRANSLATE_API_KEY: 'k1', GOOGLE_CLOUD_TRANSLATE_ENDPOINT: 'https://p/v2' })),
+      providerSettings(
+        loadConfig({ GOOGLE_TRANSLATE_API_KEY: 'k1', GOOGLE_CLOUD_TRANSLATE_ENDPOINT: 'https://p/v2' }),
+      ),
     ).toEqual({ key: 'k1', endpoint: 'https://p/v2' });
   });
 
