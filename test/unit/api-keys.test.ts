@@ -84,7 +84,7 @@ describe('requireApiKey', () => {
   });
 
   it('refuses a wrong key or none with 401 unauthorized and a WWW-Authenticate challenge', () => {
-    for (const headers of [{ authorization: 'Bearer abd' }, {}]) {
+    for (const headers of [{ authorization: 'Bearer abd' }, {}] as Record<string, string>[]) {
       const { passed, clientId } = run(parseApiKeys('abc'), headers);
       expect(clientId).toBeUndefined();
       expect(passed).toBeInstanceOf(AppError);
