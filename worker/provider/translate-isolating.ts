@@ -29,28 +29,51 @@ export function translateIsolating(
   /** false: one provider request per text (PROVIDER_BATCHING=false). @default true */
   together = true,
 ): Promise<TextOutcome[]> {
-  const { texts, ...shape } = request;
-  const outcomes = new Array<TextOutcome>(texts.length);
-  let probe: Promise<unknown> | undefined;
-  const isolation: Isolation<ProviderTranslation> = {
-    send: (start, end) =>
-      translator.translate({
-        ...shape,
-        texts: end - start === texts.length ? texts : texts.slice(start, end),
-      }),
-    succeed: (start, end, translations) => {
-      for (let i = start; i < end; i++) outcomes[i] = { ok: true, translation: translations[i - start]! };
-    },
-    fail: (start, end, err) => {
-      const failure = classifyProviderError(err);
-      if (failure.kind !== 'permanent') throw err;
-      for (let i = start; i < end; i++) outcomes[i] = { ok: false, failure };
-    },
-    isRefusal: isRefusedForGood,
-    // One probe per call, however deep the bisection goes.
-    checkLanguagePair: () => (probe ??= translator.translate({ ...shape, texts: [PROBE_TEXT] })),
-  };
+  const isolation = new TextIsolation(translator, request);
+  const { texts, outcomes } = isolation;
   // Not an async function: see isolate.ts (a pending promise chain costs less than an async frame).
   if (together) return sendIsolating(isolation, 0, texts.length).then(() => outcomes);
   return Promise.all(texts.map((_, i) => sendIsolating(isolation, i, i + 1))).then(() => outcomes);
+}
+
+/** Every text its own unit. A class, not an object of closures: one allocation per job. */
+class TextIsolation implements Isolation<ProviderTranslation> {
+  readonly texts: string[];
+  readonly outcomes: TextOutcome[];
+  private readonly shape: Omit<ProviderRequest, 'texts'>;
+  private probe: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly translator: Translator,
+    request: ProviderRequest,
+  ) {
+    const { texts, ...shape } = request;
+    this.texts = texts;
+    this.shape = shape;
+    this.outcomes = new Array<TextOutcome>(texts.length);
+  }
+
+  send(start: number, end: number): Promise<ProviderTranslation[]> {
+    const texts = end - start === this.texts.length ? this.texts : this.texts.slice(start, end);
+    return this.translator.translate({ ...this.shape, texts });
+  }
+
+  succeed(start: number, end: number, translations: ProviderTranslation[]): void {
+    for (let i = start; i < end; i++) this.outcomes[i] = { ok: true, translation: translations[i - start]! };
+  }
+
+  fail(start: number, end: number, err: unknown): void {
+    const failure = classifyProviderError(err);
+    if (failure.kind !== 'permanent') throw err;
+    for (let i = start; i < end; i++) this.outcomes[i] = { ok: false, failure };
+  }
+
+  isRefusal(err: unknown): boolean {
+    return isRefusedForGood(err);
+  }
+
+  /** One probe per job, however deep the bisection goes. */
+  checkLanguagePair(): Promise<unknown> {
+    return (this.probe ??= this.translator.translate({ ...this.shape, texts: [PROBE_TEXT] }));
+  }
 }
