@@ -3,7 +3,8 @@
  * are translated once, and distinct texts sharing (source, target, format) are packed into
  * provider requests of at most 128 segments and `maxChars` characters.
  */
-import { MAX_CHUNK_SEGMENTS, type BatchChunkJobData } from '../shared/batch-jobs.js';
+import type { BatchChunkJobData } from '../shared/jobs/batch-chunk-job.js';
+import { MAX_SEGMENTS_PER_REQUEST } from '../shared/schemas.js';
 import type { StoredItem } from '../shared/batch-store.js';
 
 export type PlannedChunk = Omit<BatchChunkJobData, 'batch_id'>;
@@ -52,7 +53,7 @@ export function planChunks(items: readonly StoredItem[], maxChars: number): Plan
     };
     for (const [text, at] of group.texts) {
       // A text longer than maxChars still goes, alone (MAX_TEXT_CHARS bounds it).
-      if (texts.length === MAX_CHUNK_SEGMENTS || (texts.length > 0 && chars + text.length > maxChars))
+      if (texts.length === MAX_SEGMENTS_PER_REQUEST || (texts.length > 0 && chars + text.length > maxChars))
         flush();
       texts.push(text);
       indexes.push(at);
