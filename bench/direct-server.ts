@@ -1,9 +1,10 @@
 /**
- * The direct path the queue is measured against: the same Express body parsing, validation and
- * response as the API's POST /v1/translate, calling the same Google client in the handler (no
- * queue, no worker). `node dist/bench/direct-server.js PORT [--coalescing]` with the service's
- * environment. `--coalescing` puts the worker's provider batcher in front of the client: the best a
- * single process without a queue can do, the ceiling the seed scenario compares the service with.
+ * The direct server the queue is measured against: what a user would write instead of the service.
+ * The same Express body parsing, validation and response as the API's POST /v1/translate, calling
+ * the same Google client once per request in the handler (no queue, no worker, no batcher).
+ * `node dist/bench/direct-server.js PORT [--coalescing]` with the service's environment.
+ * `--coalescing` (by hand only; no scenario uses it) puts the worker's provider batcher in front of
+ * the client: the best a single process without a queue can do.
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
