@@ -6,12 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  BATCH_JOB_NAMES,
-  batchChunkJobOptions,
-  batchWebhookJobOptions,
-  type BatchChunkJobData,
-} from '../shared/batch-jobs.js';
+import { batchChunkJob, batchChunkJobOptions } from '../shared/jobs/batch-chunk-job.js';
+import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
 import { countChars } from '../shared/provider-request/count-chars.js';
@@ -106,13 +102,7 @@ export class BatchService {
         }),
       );
       await this.redisCall(
-        () =>
-          this.chunks.addBulk(
-            chunks.map((chunk) => ({
-              name: BATCH_JOB_NAMES.chunk,
-              data: { batch_id: id, ...chunk } satisfies BatchChunkJobData,
-            })),
-          ),
+        () => this.chunks.addBulk(chunks.map((chunk) => batchChunkJob({ batch_id: id, ...chunk }))),
         10_000,
       );
     } catch (err) {

@@ -15,12 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_NAMES } from '../shared/queues.js';
 import { countChars } from '../shared/provider-request/count-chars.js';
 import { packLimits, type PackLimits } from '../shared/provider-request/limits.js';
 import { PackingQueue } from '../shared/provider-request/pack.js';
 import { shapeKey } from '../shared/provider-request/shape.js';
-import { itemId, parseItemId, type TranslateJobData, type Translation } from '../shared/schemas.js';
+import { translateJob, type TranslateJobData } from '../shared/jobs/translate-job.js';
+import { itemId, parseItemId, type Translation } from '../shared/schemas.js';
 import { parseCachedTranslation, type TranslationCache } from '../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
 import { redisCall } from './redis-call.js';
@@ -218,13 +218,16 @@ export class RequestPacker {
         placements.push({ kind: 'queued', ...owner, joined, ...(registration ? { registration } : {}) });
       });
       if (texts.length > 0) {
-        const data: TranslateJobData & { request_ids?: string[]; traceparent?: string } = {
-          texts,
-          ...shape,
-          ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
-          ...(traceparent ? { traceparent } : {}),
-        };
-        await this.call(() => this.options.queue.add(JOB_NAMES.translate, data, { jobId: queueJobId }));
+        const job = translateJob(
+          {
+            texts,
+            ...shape,
+            ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
+            ...(traceparent ? { traceparent } : {}),
+          },
+          queueJobId,
+        );
+        await this.call(() => this.options.queue.add(job.name, job.data, job.opts));
       }
       queued = true;
       // A joined job (of another pack) may have finished before its waits were registered: read

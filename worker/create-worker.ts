@@ -2,7 +2,7 @@
  * Builds a BullMQ worker for the translate queue. Used by worker/main.ts, `npm start` and tests.
  */
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
@@ -16,6 +16,7 @@ import { ProviderBatcher, providerBatcherOptions } from './provider/provider-bat
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
+import { FailurePolicy } from './failure-policy.js';
 import { QuotaBackoff } from './quota-backoff.js';
 import { createTranslateProcessor } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
@@ -37,7 +38,6 @@ export interface CreateWorkerDeps {
 
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
   const connection = createRedis(config.REDIS_URL, 'blocking');
-  let worker: Worker | undefined = undefined;
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
   const provider = new ProviderBatcher(
@@ -57,16 +57,20 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     store: new TranslationCache(connection, config.QUEUE_PREFIX, config.CACHE_TTL_S),
     providerId: providerId(config),
   };
+  // Quota pauses apply to the whole queue, every worker of the fleet (BullMQ's limiter key).
+  const queue = new Queue(QUEUE_NAMES.translate, { connection, prefix: config.QUEUE_PREFIX });
   const processor = createTranslateProcessor({
     translator: provider,
     logger,
-    rateLimit: async (ms) => worker?.rateLimit(ms),
-    quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
-    maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    failures: new FailurePolicy({
+      rateLimit: (ms) => queue.rateLimit(ms),
+      quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
+      maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    }),
     cache,
     batching: config.PROVIDER_BATCHING,
   });
-  worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
+  const worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
     connection,
     prefix: config.QUEUE_PREFIX,
     // Recorded on each job as `processedBy`: which process did the work.
@@ -75,8 +79,10 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     lockDuration: config.LOCK_DURATION_MS,
     stalledInterval: config.STALLED_INTERVAL_MS,
     maxStalledCount: 1,
-    // Without a limiter BullMQ ignores worker.rateLimit() in other workers; this one never limits by
-    // itself (the fleet quota limiter does that), it only makes the shared quota pause work.
+    // Kept although the quota pause now goes through queue.rateLimit: BullMQ (5.81) only checks the
+    // pause (the queue's limiter key) when a job is fetched if the worker has a `limiter` or the
+    // queue a global rate limit (moveToActive-11.lua: getRateLimitTTL with maxJobs unset returns 0).
+    // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const w = worker;
@@ -107,6 +113,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
           await Promise.race([w.close(true), new Promise((r) => setTimeout(r, 2000).unref())]);
         }
         await batchClosed;
+        await Promise.race([queue.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
         connection.disconnect();
       })();
       return closing;
