@@ -114,13 +114,17 @@ export function redisScripts(redis: Redis): RedisScripts {
       ...(script.numberOfKeys !== undefined ? { numberOfKeys: script.numberOfKeys } : {}),
     });
   }
-  // Looked up at call time, so a missing file fails the call that needs it with a clear message.
-  const run = (command: string, ...args: Arg[]): Promise<unknown> => {
-    const fn = commands[command];
-    if (!fn) return Promise.reject(new Error(`Redis script ${command} not found in ${LUA_DIR}`));
-    return fn.apply(redis, args);
-  };
-  const scripts: RedisScripts = {
+  const scripts = entryPoints((command, ...args) => commands[command]!.apply(redis, args));
+  // A script file missing from the build fails at start, not on the first request that needs it.
+  const missing = Object.keys(scripts).filter((command) => !scriptFiles().has(command));
+  if (missing.length > 0) throw new Error(`Redis scripts missing from ${LUA_DIR}: ${missing.join(', ')}`);
+  registered.set(redis, scripts);
+  return scripts;
+}
+
+/** Each entry point passes its KEYS, then its ARGV, in the order its file's header names them. */
+function entryPoints(run: (command: string, ...args: Arg[]) => Promise<unknown>): RedisScripts {
+  return {
     placeTexts: (keys, jobId, markTtlMs, readCache) =>
       run(
         'placeTexts',
@@ -167,6 +171,4 @@ export function redisScripts(redis: Redis): RedisScripts {
     reserveChars: (key, chars, budget, ttlMs) =>
       run('reserveChars', key, chars, budget, ttlMs) as Promise<number>,
   };
-  registered.set(redis, scripts);
-  return scripts;
 }
