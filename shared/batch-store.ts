@@ -3,8 +3,8 @@
  * settle chunks). Its keys (`P:batch:<id>` and its items, results, started and settled chunks;
  * `P:batch-idem:<sha256>` for Idempotency-Keys) are laid out in shared/redis/keys.ts. Items are
  * written at creation in one MULTI; counters change per chunk, never per item. Claim, settle and
- * cancel are Lua scripts (shared/redis/lua/*-batch*.lua), so a cancelled batch never starts
- * another chunk and exactly one caller finalizes a batch.
+ * cancel are Lua scripts (shared/redis/lua/: claim-batch-chunk, settle-batch-chunk, cancel-batch),
+ * so a cancelled batch never starts another chunk and exactly one caller finalizes a batch.
  * Every write refreshes the TTL: a batch expires RESULT_TTL_S after its last activity.
  */
 import type { Redis } from 'ioredis';
