@@ -11,6 +11,7 @@ import type { Logger } from '../shared/logger.js';
 import { translateJobOptions } from '../shared/jobs/translate-job.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
+import { RedisKeys } from '../shared/redis/keys.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
 import { createApp } from './app.js';
 import { BatchService } from './batch-service.js';
@@ -58,7 +59,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   const waiter = new JobWaiter({
     queueEvents,
     redis,
-    jobKey: (id) => `${config.QUEUE_PREFIX}:${QUEUE_NAMES.translate}:${id}`,
+    jobKey: (id) => new RedisKeys(config.QUEUE_PREFIX).job(QUEUE_NAMES.translate, id),
   });
   const budget = new CharBudget(redis, {
     prefix: config.QUEUE_PREFIX,
