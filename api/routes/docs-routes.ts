@@ -13,11 +13,13 @@ export function docsRoutes(config: Config): Router {
   router
     .route('/openapi.json')
     .get(async (_req, res) => {
-      document ??= import('../openapi/openapi-document.js').then(({ buildOpenApiDocument }) =>
-        JSON.stringify(buildOpenApiDocument(config)),
-      );
-      // A failed build is not cached: the next request tries again.
-      document.catch(() => (document = undefined));
+      document ??= import('../openapi/openapi-document.js')
+        .then(({ buildOpenApiDocument }) => JSON.stringify(buildOpenApiDocument(config)))
+        .catch((err: unknown) => {
+          // Not cached: the next request tries again.
+          document = undefined;
+          throw err;
+        });
       res.type('application/json').send(await document);
     })
     .all(methodNotAllowed(['GET']));
