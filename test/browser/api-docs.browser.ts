@@ -10,8 +10,6 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { browser, DOCS_DIR } from './chromium.js';
 
 const API_KEY = 'browser-docs-key';
-// Chromium parses Swagger UI's 1.7 MB bundle per page; on a shared 2-core machine that is slow.
-const SLOW = { timeout: 180_000 };
 
 describe('Swagger UI at /docs in chromium', () => {
   let stack: Stack;
@@ -25,7 +23,7 @@ describe('Swagger UI at /docs in chromium', () => {
     await stack?.close();
   });
 
-  it('renders /openapi.json from this origin only, with no CSP violation', SLOW, async () => {
+  it('renders /openapi.json from this origin only, with no CSP violation', async () => {
     const page = await (await chromium.open()).newPage();
     const { foreign, problems } = watch(page, stack.url);
     const response = await page.goto(`${stack.url}/docs`);
@@ -40,7 +38,7 @@ describe('Swagger UI at /docs in chromium', () => {
     await page.screenshot({ path: join(DOCS_DIR, 'api-docs.png'), fullPage: false });
   });
 
-  it('Try it out on POST /v1/translate: 401 without the key, the translation with it', SLOW, async () => {
+  it('Try it out on POST /v1/translate: 401 without the key, the translation with it', async () => {
     const page = await (await chromium.open()).newPage();
     const { problems } = watch(page, stack.url);
     const sent: (string | undefined)[] = [];
