@@ -14,6 +14,7 @@ import {
 } from '../shared/batch-jobs.js';
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
 import type { Config } from '../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -64,7 +65,7 @@ export class BatchService {
    * instead; used for a different request, it is refused (422), as the IETF Idempotency-Key draft
    * asks: the client has a bug, and answering with the other batch would hide it.
    */
-  async submit(body: unknown, idempotencyKey?: string): Promise<{ state: BatchState; created: boolean }> {
+  async submit(body: unknown, idempotencyKey?: string): Promise<BatchState> {
     const { config } = this.deps;
     const parsed = parseBatchRequest(body, config);
     if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
@@ -87,7 +88,7 @@ export class BatchService {
             ],
           });
         }
-        return { state: await this.awaitCreated(claim.batchId), created: false };
+        return await this.awaitCreated(claim.batchId);
       }
     }
     const chunks = planChunks(parsed.items, config.BATCH_CHUNK_MAX_CHARS);
@@ -95,7 +96,7 @@ export class BatchService {
     try {
       const { budget } = this.deps;
       if (budget?.enabled) {
-        const chars = parsed.items.reduce((n, item) => n + [...item.s].length, 0);
+        const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
         await this.redisCall(() => budget.reserve(chars));
       }
       await this.redisCall(() =>
@@ -129,18 +130,15 @@ export class BatchService {
     batchesSubmitted.inc();
     batchItemsSubmitted.inc(parsed.items.length);
     return {
-      state: {
-        id,
-        status: 'running',
-        total: parsed.items.length,
-        completed: 0,
-        failed: 0,
-        cancelled: 0,
-        cancelRequested: false,
-        chunks: chunks.length,
-        createdAt: now,
-      },
-      created: true,
+      id,
+      status: 'running',
+      total: parsed.items.length,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      cancelRequested: false,
+      chunks: chunks.length,
+      createdAt: now,
     };
   }
 

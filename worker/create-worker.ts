@@ -12,7 +12,7 @@ import { recordJobMetrics } from './job-metrics.js';
 import { traceJobs } from './job-tracing.js';
 import { quotaWait } from './metrics.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
-import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
@@ -40,14 +40,14 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   let worker: Worker | undefined = undefined;
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
-  const provider = new CoalescingTranslator(
+  const provider = new ProviderBatcher(
     new InstrumentedTranslator(
       new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, (ms) =>
         quotaWait.observe(ms / 1000),
       ),
       { tracing: config.TRACING_ENABLED },
     ),
-    coalescingOptions(config),
+    providerBatcherOptions(config),
   );
   const batch = createBatchWorkers({ config, logger, translator: provider });
   const cache = {
