@@ -1,6 +1,6 @@
 /**
  * Packs sync translate requests into jobs. Requests that arrive in the same turn of the event loop
- * and share target, source and format become one job of up to 128 texts (Google's limit for one
+ * (or while the previous job of their shape is being queued) and share a shape become one job of up to 128 texts (Google's limit for one
  * request) and `maxChars` characters: one Redis add, one worker fetch and one completion event for
  * all of them instead of one each, so the queue's cost per request shrinks as load grows, while a
  * lone request waits for nothing. Each request is one item of its job, addressed as
@@ -77,8 +77,11 @@ interface Pending {
 
 /** The requests of one shape waiting to be packed. */
 interface ShapeRequests {
+  key: string;
   shape: PackRequest['shape'];
   pending: PackingQueue<Pending>;
+  /** Packs of this shape sent and not yet queued (their place call or job add is under way). */
+  sending: number;
 }
 
 const DEFAULT_MARK_TTL_MS = 120_000;
@@ -110,20 +113,39 @@ export class RequestPacker {
       const key = shapeKey(request.shape);
       let packing = this.packs.get(key);
       if (!packing) {
-        packing = { shape: request.shape, pending: new PackingQueue(this.limits) };
+        packing = { key, shape: request.shape, pending: new PackingQueue(this.limits), sending: 0 };
         this.packs.set(key, packing);
       }
       packing.pending.push(pending, countChars(request.text));
       // A full job goes at once; the rest of this turn's requests go out together at its end.
-      while (packing.pending.full) void this.flush(packing.shape, packing.pending.take());
+      while (packing.pending.full) this.send(packing, packing.pending.take());
       if (packing.pending.size === 0) return;
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
-        const packs = [...this.packs.values()];
-        this.packs.clear();
-        for (const p of packs) while (p.pending.size > 0) void this.flush(p.shape, p.pending.take());
+        for (const p of this.packs.values()) if (p.sending === 0) this.sendAll(p);
       });
     });
+  }
+
+  /**
+   * Sends what waits of one shape. Called at the end of a turn only when no earlier pack of the
+   * shape is still being queued; otherwise the requests keep collecting until it is (two Redis
+   * round trips at most), then go out together. Under a burst that makes a few large jobs instead
+   * of one small job per event-loop turn, and the worker's cost is per job (fetch, finish, event);
+   * a lone request still goes at the end of its turn.
+   */
+  private sendAll(packing: ShapeRequests): void {
+    while (packing.pending.size > 0) this.send(packing, packing.pending.take());
+    if (packing.sending === 0) this.packs.delete(packing.key);
+  }
+
+  private send(packing: ShapeRequests, items: Pending[]): void {
+    packing.sending += 1;
+    const sent = () => {
+      packing.sending -= 1;
+      if (packing.sending === 0) this.sendAll(packing);
+    };
+    void this.flush(packing.shape, items).then(sent, sent);
   }
 
   private async flush(shape: PackRequest['shape'], items: Pending[]): Promise<void> {
