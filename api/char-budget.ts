@@ -5,8 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
+import type { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
-import { budgetRefusals } from './metrics.js';
 
 // Check and count in one step, so concurrent API processes cannot overshoot together.
 const RESERVE_SCRIPT = `
@@ -27,7 +27,13 @@ export class CharBudget {
 
   constructor(
     redis: Redis,
-    private readonly options: { prefix: string; dailyChars: number; logger: Logger },
+    private readonly options: {
+      prefix: string;
+      dailyChars: number;
+      logger: Logger;
+      /** Where refusals are reported (`budget:refused`). @default none (nothing emitted) */
+      events?: EventBus;
+    },
   ) {
     if (!('reserveChars' in redis))
       redis.defineCommand('reserveChars', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
@@ -50,7 +56,7 @@ export class CharBudget {
       2 * 86_400_000,
     );
     if (total >= 0) return;
-    budgetRefusals.inc();
+    this.options.events?.emit('budget:refused');
     if (this.warnedDay !== day) {
       this.warnedDay = day;
       this.options.logger.warn(

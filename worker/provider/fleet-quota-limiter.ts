@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/config.js';
-import { quotaWait } from '../metrics.js';
+import type { EventBus } from '../../shared/events.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
 // Both buckets are checked and charged in one atomic step, with Redis' clock (workers' clocks may
@@ -54,8 +54,8 @@ export class FleetQuotaLimiter implements Translator {
     private readonly inner: Translator,
     redis: Redis,
     private readonly config: Pick<Config, 'QUEUE_PREFIX' | 'PROVIDER_MAX_CHARS_PER_MIN' | 'PROVIDER_MAX_RPS'>,
-    /** Called with each wait, for metrics. */
-    private readonly onWait?: (ms: number) => void,
+    /** Where each request's wait is reported (`quota:waited`). @default none (nothing emitted) */
+    private readonly events?: EventBus,
   ) {
     if (!('providerQuotaAcquire' in redis)) {
       redis.defineCommand('providerQuotaAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
@@ -73,7 +73,7 @@ export class FleetQuotaLimiter implements Translator {
     if (this.enabled) {
       const started = performance.now();
       await this.acquire(countCharacters(request.texts));
-      quotaWait.observe((performance.now() - started) / 1000);
+      this.events?.emit('quota:waited', { seconds: (performance.now() - started) / 1000 });
     }
     return this.inner.translate(request);
   }
@@ -92,7 +92,6 @@ export class FleetQuotaLimiter implements Translator {
         rps / 1000,
       );
       if (waitMs <= 0) return;
-      this.onWait?.(waitMs);
       // A little jitter so waiting workers do not all come back in the same millisecond.
       await new Promise((r) => setTimeout(r, Math.min(waitMs, 1000) + Math.random() * 10));
     }
