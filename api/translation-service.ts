@@ -60,17 +60,23 @@ export class TranslationService {
     /** The HTTP request id, recorded in the job so worker log lines can carry it. */
     requestId?: string,
   ): Promise<SubmitResult> {
-    try {
-      const result = await this.place(request, requestedWaitMs, client, requestId);
-      this.deps.events?.emit('translate:submitted', { outcome: result.kind });
-      return result;
-    } catch (err) {
-      this.deps.events?.emit('translate:submitted', { outcome: 'error' });
-      throw err;
-    }
+    const { events } = this.deps;
+    const submitted = this.placeAndWait(request, requestedWaitMs, client, requestId);
+    if (!events) return submitted;
+    // A promise chain, not an async frame: held by each of thousands of waiting requests.
+    return submitted.then(
+      (result) => {
+        events.emit('translate:submitted', { outcome: result.kind });
+        return result;
+      },
+      (err: unknown) => {
+        events.emit('translate:submitted', { outcome: 'error' });
+        throw err;
+      },
+    );
   }
 
-  private async place(
+  private async placeAndWait(
     request: TranslateRequest,
     requestedWaitMs: number,
     client?: WaitingClient,
