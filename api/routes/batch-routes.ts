@@ -40,7 +40,7 @@ export function batchRoutes(config: Config, service: BatchService): Router {
       const waitMs = preferredWaitMs(req.get('prefer'), 0, config.SYNC_WAIT_MAX_MS);
       // Idempotency keys are per client: two API keys using the same key get their own batches.
       const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
-      const { state } = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
+      const state = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
       let current: BatchState = state;
       if (waitMs > 0) {
         const abort = new AbortController();
