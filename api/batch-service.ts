@@ -14,6 +14,7 @@ import {
 } from '../shared/batch-jobs.js';
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
 import type { Config } from '../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
 import type { EventBus } from '../shared/events.js';
@@ -97,7 +98,7 @@ export class BatchService {
     try {
       const { budget } = this.deps;
       if (budget?.enabled) {
-        const chars = parsed.items.reduce((n, item) => n + [...item.s].length, 0);
+        const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
         await this.redisCall(() => budget.reserve(chars));
       }
       await this.redisCall(() =>

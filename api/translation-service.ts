@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { AppError, NotFoundError, decodeJobFailure } from '../shared/errors.js';
 import type { EventBus } from '../shared/events.js';
 import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
 import {
   parseItemId,
   translateItemResult,
@@ -87,7 +88,7 @@ export class TranslationService {
     const waitMs = this.deps.waiter.size >= (this.deps.maxOpenWaits ?? Infinity) ? 0 : requestedWaitMs;
     const { text, ...shape } = toJobText(request);
     const { budget } = this.deps;
-    if (budget?.enabled) await this.redisCall(() => budget.reserve([...text].length));
+    if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
     const placement = await this.deps.packer.place({
       text,

@@ -5,11 +5,9 @@
 import type { DefaultJobOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from './config.js';
+import { MAX_SEGMENTS_PER_REQUEST } from './provider-request/limits.js';
 import { retryingJobOptions } from './queues.js';
 import { languageCode, textFormat } from './schemas.js';
-
-/** Google v2 takes at most 128 segments per request. */
-export const MAX_CHUNK_SEGMENTS = 128;
 
 /**
  * One chunk: distinct texts sharing source, target and format. `indexes[k]` lists the batch items
@@ -21,11 +19,11 @@ export const batchChunkJobData = z.object({
   target: languageCode,
   source: languageCode.optional(),
   format: textFormat,
-  texts: z.array(z.string().min(1)).min(1).max(MAX_CHUNK_SEGMENTS),
+  texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
   indexes: z
     .array(z.array(z.number().int().min(0)).min(1))
     .min(1)
-    .max(MAX_CHUNK_SEGMENTS),
+    .max(MAX_SEGMENTS_PER_REQUEST),
 });
 export type BatchChunkJobData = z.infer<typeof batchChunkJobData>;
 

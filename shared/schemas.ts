@@ -3,6 +3,8 @@
  * reaches a queue; the worker validates job data again because Redis content is untrusted.
  */
 import { z } from 'zod';
+import { countChars } from './provider-request/count-chars.js';
+import { MAX_SEGMENTS_PER_REQUEST } from './provider-request/limits.js';
 
 /** BCP-47-like: `en`, `pt-BR`, `zh-TW`, `zh-Hant-TW`. Letters, digits and hyphens, 2–10 chars. */
 export const languageCode = z
@@ -19,7 +21,7 @@ export const cleanText = (maxChars: number) =>
   z
     .string()
     .min(1, 'must not be empty')
-    .refine((s) => [...s].length <= maxChars, `must be at most ${maxChars} characters`)
+    .refine((s) => countChars(s) <= maxChars, `must be at most ${maxChars} characters`)
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .refine((s) => s.isWellFormed(), 'must not contain unpaired surrogates');
 
@@ -35,9 +37,6 @@ export function translateRequestSchema(maxChars: number) {
   });
 }
 export type TranslateRequest = z.infer<ReturnType<typeof translateRequestSchema>>;
-
-/** Google's limit on segments per v2 request; also the most texts one sync job carries. */
-export const MAX_SEGMENTS_PER_REQUEST = 128;
 
 /**
  * Job payload of the `translate` queue: the texts of one or more sync requests that share target,

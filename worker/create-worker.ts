@@ -13,7 +13,7 @@ import { logFailedJobs } from './job-failure-log.js';
 import { traceJobs } from './job-tracing.js';
 import { recordWorkerMetrics } from './metrics.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
-import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
@@ -44,12 +44,12 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   logFailedJobs(events, logger, QUEUE_NAMES.translate);
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
-  const provider = new CoalescingTranslator(
+  const provider = new ProviderBatcher(
     new InstrumentedTranslator(
       new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, events),
       { tracing: config.TRACING_ENABLED, events },
     ),
-    coalescingOptions(config),
+    providerBatcherOptions(config),
   );
   const batch = createBatchWorkers({ config, logger, translator: provider });
   const cache = {

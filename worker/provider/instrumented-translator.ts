@@ -6,6 +6,7 @@
  * real provider request (after batching, without quota waits).
  */
 import type { EventBus } from '../../shared/events.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import { otel, TRACER_NAME, type Otel } from '../../shared/tracing.js';
 import { classifyProviderError } from './classify-provider-error.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
@@ -32,7 +33,7 @@ export class InstrumentedTranslator implements Translator {
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
     const started = performance.now();
     let characters = 0;
-    for (const text of request.texts) characters += codePoints(text);
+    for (const text of request.texts) characters += countChars(text);
     const api = this.otel;
     // Languages and sizes only: texts never go into spans.
     const span = api?.trace.getTracer(TRACER_NAME).startSpan('provider translate', {
@@ -64,10 +65,4 @@ export class InstrumentedTranslator implements Translator {
       span?.end();
     }
   }
-}
-
-function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
