@@ -13,6 +13,7 @@ import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
 import { countChars } from '../shared/provider-request/count-chars.js';
 import type { Config } from '../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
+import type { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
@@ -21,7 +22,6 @@ import type { CharBudget } from './char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
 import { redisCall } from './redis-call.js';
-import { batchesSubmitted, batchItemsSubmitted } from './metrics.js';
 
 export interface BatchServiceDeps {
   config: Config;
@@ -30,6 +30,8 @@ export interface BatchServiceDeps {
   redis: Redis;
   /** Daily character budget shared with sync requests: a batch counts every item's characters. */
   budget?: CharBudget;
+  /** Where accepted batches are reported (`batch:accepted`). @default none (nothing emitted) */
+  events?: EventBus;
 }
 
 export class BatchService {
@@ -117,8 +119,7 @@ export class BatchService {
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
       'batch accepted',
     );
-    batchesSubmitted.inc();
-    batchItemsSubmitted.inc(parsed.items.length);
+    this.deps.events?.emit('batch:accepted', { items: parsed.items.length });
     return {
       id,
       status: 'running',

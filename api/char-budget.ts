@@ -5,10 +5,10 @@
  */
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
+import type { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { RedisKeys } from '../shared/redis/keys.js';
 import { redisScripts, type RedisScripts } from '../shared/redis/scripts.js';
-import { budgetRefusals } from './metrics.js';
 
 export class CharBudget {
   private readonly scripts: RedisScripts;
@@ -17,7 +17,13 @@ export class CharBudget {
 
   constructor(
     redis: Redis,
-    private readonly options: { prefix: string; dailyChars: number; logger: Logger },
+    private readonly options: {
+      prefix: string;
+      dailyChars: number;
+      logger: Logger;
+      /** Where refusals are reported (`budget:refused`). @default none (nothing emitted) */
+      events?: EventBus;
+    },
   ) {
     this.scripts = redisScripts(redis);
     this.keys = new RedisKeys(options.prefix);
@@ -40,7 +46,7 @@ export class CharBudget {
       2 * 86_400_000,
     );
     if (total >= 0) return;
-    budgetRefusals.inc();
+    this.options.events?.emit('budget:refused');
     if (this.warnedDay !== day) {
       this.warnedDay = day;
       this.options.logger.warn(

@@ -12,6 +12,7 @@ import {
   translateJobData,
   type TranslateJobData,
 } from '../shared/jobs/translate-job.js';
+import type { EventBus } from '../shared/events.js';
 import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
 import { countChars } from '../shared/provider-request/count-chars.js';
 import {
@@ -26,7 +27,6 @@ import type { CharBudget } from './char-budget.js';
 import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
 import { placementItemId, type RequestPacker } from './request-packer.js';
 import { redisCall } from './redis-call.js';
-import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
 import { activeTraceparent, otel } from '../shared/tracing.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
@@ -47,17 +47,42 @@ export interface TranslationServiceDeps {
   maxOpenWaits?: number;
   /** TRACING_ENABLED: jobs carry the request's trace context (`traceparent`). @default false */
   tracing?: boolean;
+  /** Where submits, cache hits and misses and joins are reported. @default none (nothing emitted) */
+  events?: EventBus;
 }
 
 export class TranslationService {
   constructor(private readonly deps: TranslationServiceDeps) {}
 
+  /** Places a translate request and waits for it within `requestedWaitMs`; reports its outcome. */
   async submit(
     request: TranslateRequest,
     requestedWaitMs: number,
     /** The client's response: the wait ends when the client goes away. */
     client?: WaitingClient,
     /** The HTTP request id, recorded in the job so worker log lines can carry it. */
+    requestId?: string,
+  ): Promise<SubmitResult> {
+    const { events } = this.deps;
+    const submitted = this.placeAndWait(request, requestedWaitMs, client, requestId);
+    if (!events) return submitted;
+    // A promise chain, not an async frame: held by each of thousands of waiting requests.
+    return submitted.then(
+      (result) => {
+        events.emit('translate:submitted', { outcome: result.kind });
+        return result;
+      },
+      (err: unknown) => {
+        events.emit('translate:submitted', { outcome: 'error' });
+        throw err;
+      },
+    );
+  }
+
+  private async placeAndWait(
+    request: TranslateRequest,
+    requestedWaitMs: number,
+    client?: WaitingClient,
     requestId?: string,
   ): Promise<SubmitResult> {
     // Held waits cost memory (a socket, a timer, a map entry): their number per process is bounded;
@@ -76,15 +101,16 @@ export class TranslationService {
       ...(traceparent ? { traceparent } : {}),
     });
     const echo = { text, shape, srcLang: request.src_lang };
+    const { events } = this.deps;
     if (placement.kind === 'cached') {
-      cacheHits.inc();
+      events?.emit('cache:hit');
       return {
         kind: 'done',
         response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },
       };
     }
-    if (this.deps.packer.caching) cacheMisses.inc();
-    if (placement.joined) dedupJoined.inc();
+    if (this.deps.packer.caching) events?.emit('cache:miss');
+    if (placement.joined) events?.emit('dedup:joined');
     const id = placementItemId(placement);
     const { registration, early } = placement;
     if (early) {

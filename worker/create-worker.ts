@@ -4,13 +4,14 @@
 import { hostname } from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../shared/config.js';
+import { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
-import { jobLogFields } from './job-log-fields.js';
-import { recordJobMetrics } from './job-metrics.js';
+import { emitJobEvents } from './job-events.js';
+import { logFailedJobs } from './job-failure-log.js';
 import { traceJobs } from './job-tracing.js';
-import { quotaWait } from './metrics.js';
+import { recordWorkerMetrics } from './metrics.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
 import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
@@ -38,14 +39,15 @@ export interface CreateWorkerDeps {
 
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
   const connection = createRedis(config.REDIS_URL, 'blocking');
+  const events = new EventBus();
+  recordWorkerMetrics(events);
+  logFailedJobs(events, logger, QUEUE_NAMES.translate);
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
   const provider = new ProviderBatcher(
     new InstrumentedTranslator(
-      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, (ms) =>
-        quotaWait.observe(ms / 1000),
-      ),
-      { tracing: config.TRACING_ENABLED },
+      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, events),
+      { tracing: config.TRACING_ENABLED, events },
     ),
     providerBatcherOptions(config),
   );
@@ -86,15 +88,8 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const w = worker;
-  for (const consumer of [w, batch.chunks, batch.webhooks]) recordJobMetrics(consumer);
+  for (const consumer of [w, batch.chunks, batch.webhooks]) emitJobEvents(consumer, events);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
-  w.on('failed', (job, err) => {
-    // BullMQ sets finishedOn only when it does not retry the job (out of attempts, or an
-    // UnrecoverableError). The processor has already ended the job's in-flight marks.
-    if (job?.finishedOn !== undefined) {
-      logger.warn({ ...jobLogFields(job), reason: err.message }, 'job failed for good');
-    }
-  });
 
   let closing: Promise<void> | undefined;
   return {

@@ -6,10 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/config.js';
+import type { EventBus } from '../../shared/events.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import { RedisKeys, type ProviderQuotaKeys } from '../../shared/redis/keys.js';
 import { redisScripts, type RedisScripts } from '../../shared/redis/scripts.js';
-import { quotaWait } from '../metrics.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
 export class FleetQuotaLimiter implements Translator {
@@ -20,8 +20,8 @@ export class FleetQuotaLimiter implements Translator {
     private readonly inner: Translator,
     redis: Redis,
     private readonly config: Pick<Config, 'QUEUE_PREFIX' | 'PROVIDER_MAX_CHARS_PER_MIN' | 'PROVIDER_MAX_RPS'>,
-    /** Called with each wait, for metrics. */
-    private readonly onWait?: (ms: number) => void,
+    /** Where each request's wait is reported (`quota:waited`). @default none (nothing emitted) */
+    private readonly events?: EventBus,
   ) {
     this.scripts = redisScripts(redis);
     this.keys = new RedisKeys(config.QUEUE_PREFIX).providerQuota();
@@ -35,7 +35,7 @@ export class FleetQuotaLimiter implements Translator {
     if (this.enabled) {
       const started = performance.now();
       await this.acquire(countCharacters(request.texts));
-      quotaWait.observe((performance.now() - started) / 1000);
+      this.events?.emit('quota:waited', { seconds: (performance.now() - started) / 1000 });
     }
     return this.inner.translate(request);
   }
@@ -51,7 +51,6 @@ export class FleetQuotaLimiter implements Translator {
         { cost: 1, capacity: rps, refillPerMs: rps / 1000 },
       );
       if (waitMs <= 0) return;
-      this.onWait?.(waitMs);
       // A little jitter so waiting workers do not all come back in the same millisecond.
       await new Promise((r) => setTimeout(r, Math.min(waitMs, 1000) + Math.random() * 10));
     }
