@@ -88,7 +88,10 @@ export function buildApiServices(
     tracing: options.tracing,
   });
   const queueDepth = new QueueDepthSampler([queue]);
-  releasers.add('open waits metric', trackOpenWaits(() => waiter.size));
+  releasers.add(
+    'open waits metric',
+    trackOpenWaits(() => waiter.size),
+  );
 
   const batches = new BatchService({ options: options.batches, logger, redis, budget, releasers });
   // Handles on the other queues for queue-depth metrics and the dashboard (they share the connection).

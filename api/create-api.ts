@@ -31,18 +31,17 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   const releasers = new ReleaseRegistry(logger);
   const services = buildApiServices(options, logger, releasers);
   const { translations, batches, queueDepth, dashboard, waiter } = services;
-  let http: ReturnType<typeof serveHttp> | undefined;
   const app = createApp({
     options: options.app,
     logger,
     translations,
     batches,
     ...(dashboard ? { dashboard } : {}),
-    health: { redis: services.redis, draining: () => http?.draining() ?? false },
+    // Only asked while requests are served, so after `serving` below exists.
+    health: { redis: services.redis, draining: () => serving.draining() },
     queueDepth,
   });
-  http = serveHttp(app, { drainMs: options.drainMs });
-  const serving = http;
+  const serving = serveHttp(app, { drainMs: options.drainMs });
   // Registered last, so released first: HTTP drains while the services it uses are still there.
   releasers.add(
     'http',

@@ -11,7 +11,7 @@ export type Release = () => unknown;
 interface Entry {
   name: string;
   release: Release;
-  timeoutMs: number;
+  timeoutMs: number | null;
 }
 
 export class ReleaseRegistry {
@@ -22,9 +22,10 @@ export class ReleaseRegistry {
 
   /**
    * Registers a release. `timeoutMs` bounds it (@default CLOSE_STEP_MS): after it shutdown moves on
-   * to the next release. A release registered after shutdown began runs at once.
+   * to the next release. `null` is for a release made only of bounded steps (another registry's
+   * `release()`), which needs no bound of its own. A release registered after shutdown began runs at once.
    */
-  add(name: string, release: Release, timeoutMs = CLOSE_STEP_MS): void {
+  add(name: string, release: Release, timeoutMs: number | null = CLOSE_STEP_MS): void {
     const entry = { name, release, timeoutMs };
     if (this.releasing) void this.run(entry);
     else this.entries.push(entry);
@@ -41,11 +42,14 @@ export class ReleaseRegistry {
 
   private async run({ name, release, timeoutMs }: Entry): Promise<void> {
     try {
-      await withTimeout(
-        Promise.resolve().then(release),
-        timeoutMs,
-        () => void this.logger?.warn({ resource: name, timeoutMs }, 'release timed out: moving on'),
-      );
+      const released = Promise.resolve().then(release);
+      await (timeoutMs === null
+        ? released
+        : withTimeout(
+            released,
+            timeoutMs,
+            () => void this.logger?.warn({ resource: name, timeoutMs }, 'release timed out: moving on'),
+          ));
     } catch (err) {
       this.logger?.warn({ resource: name, err: { message: (err as Error).message } }, 'release failed');
     }
