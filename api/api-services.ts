@@ -13,7 +13,7 @@ import type { ReleaseRegistry } from '../shared/release-registry.js';
 import { TranslationCache } from '../shared/translation-cache.js';
 import type { ApiOptions } from './api-options.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
-import { BatchService } from './batch-service.js';
+import type { BatchService } from './batch-service.js';
 import { CharBudget } from './char-budget.js';
 import { JobWaiter } from './job-waiter.js';
 import { trackOpenWaits } from './metrics.js';
@@ -28,7 +28,13 @@ export interface ApiServices {
   queue: Queue;
   waiter: JobWaiter;
   translations: TranslationService;
-  batches: BatchService;
+  /**
+   * The batch service, built on first use: most requests never touch batches, and its modules
+   * (request parsing, chunk planning, the store, the callback address guard) cost memory at start.
+   */
+  batches(): Promise<BatchService>;
+  /** Ends the batch event streams, if batches were ever used (at shutdown). */
+  endBatchStreams(): void;
   queueDepth: QueueDepthSampler;
   /** The queue dashboard, when ADMIN_TOKEN is set. */
   dashboard?: Router;
@@ -93,7 +99,13 @@ export function buildApiServices(
     trackOpenWaits(() => waiter.size),
   );
 
-  const batches = new BatchService({ options: options.batches, logger, redis, budget, releasers });
+  let batches: Promise<BatchService> | undefined;
+  let batchService: BatchService | undefined;
+  const loadBatches = async (): Promise<BatchService> => {
+    const { BatchService } = await import('./batch-service.js');
+    batchService = new BatchService({ options: options.batches, logger, redis, budget, releasers });
+    return batchService;
+  };
   // Handles on the other queues for queue-depth metrics and the dashboard (they share the connection).
   const otherQueues = Object.values(QUEUE_NAMES)
     .filter((name) => name !== QUEUE_NAMES.translate)
@@ -111,7 +123,12 @@ export function buildApiServices(
     queue,
     waiter,
     translations,
-    batches,
+    batches: () =>
+      (batches ??= loadBatches().catch((err: unknown) => {
+        batches = undefined;
+        throw err;
+      })),
+    endBatchStreams: () => batchService?.endStreams(),
     queueDepth,
     ...(options.admin ? { dashboard: queueDashboard({ ...options.admin, queues: allQueues }) } : {}),
     async ready() {

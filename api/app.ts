@@ -13,7 +13,8 @@ import { overloadGuard } from './http/overload-guard.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestLifecycle } from './http/request-lifecycle.js';
 import { helmetHeaders } from './http/security-headers.js';
-import { batchRoutes, type BatchRouteOptions } from './routes/batch-routes.js';
+import { lazyRoutes } from './http/lazy-routes.js';
+import type { BatchRouteOptions } from './routes/batch-routes.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
@@ -49,8 +50,8 @@ export interface AppDeps {
   logger: Logger;
   translations: TranslationService;
   health: HealthState;
-  /** Batch routes are mounted when given. */
-  batches?: BatchService;
+  /** Batch routes are mounted when given; the service (and the routes) load on the first batch request. */
+  batches?: () => Promise<BatchService>;
   /** Waiting-job count for admission control (MAX_QUEUE_DEPTH). */
   queueDepth: QueueDepthSampler;
   /** The queue dashboard (with its own auth), mounted when given. */
@@ -89,7 +90,14 @@ export function createApp({
   app.post(['/v1/translate', '/v1/batches'], overloadGuard(queueDepth, options.maxQueueDepth));
   app.use(translateRoutes(options.translate, translations));
   app.use(jobRoutes(translations));
-  if (batches) app.use(batchRoutes(options.batches, batches));
+  if (batches) {
+    app.use(
+      lazyRoutes('/v1/batches', async () => {
+        const { batchRoutes } = await import('./routes/batch-routes.js');
+        return batchRoutes(options.batches, await batches());
+      }),
+    );
+  }
   app.use(healthRoutes(health));
   app.use(metricsRoutes(options.metrics));
   app.use(docsRoutes(options.docs));

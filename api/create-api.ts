@@ -30,12 +30,12 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   const options = compileApiOptions(config);
   const releasers = new ReleaseRegistry(logger);
   const services = buildApiServices(options, logger, releasers);
-  const { translations, batches, queueDepth, dashboard, waiter } = services;
+  const { translations, queueDepth, dashboard, waiter } = services;
   const app = createApp({
     options: options.app,
     logger,
     translations,
-    batches,
+    batches: services.batches,
     ...(dashboard ? { dashboard } : {}),
     // Only asked while requests are served, so after `serving` below exists.
     health: { redis: services.redis, draining: () => serving.draining() },
@@ -47,7 +47,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     'http',
     () => {
       // SSE streams end now; their clients reconnect to another instance with Last-Event-ID.
-      batches.endStreams();
+      services.endBatchStreams();
       return serving.close(() => waiter.close());
     },
     options.drainMs + 2 * CLOSE_STEP_MS,
