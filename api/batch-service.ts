@@ -81,7 +81,7 @@ export class BatchService {
    * instead; used for a different request, it is refused (422), as the IETF Idempotency-Key draft
    * asks: the client has a bug, and answering with the other batch would hide it.
    */
-  async submit(body: unknown, idempotencyKey?: string): Promise<{ state: BatchState; created: boolean }> {
+  async submit(body: unknown, idempotencyKey?: string): Promise<BatchState> {
     const { options } = this.deps;
     const parsed = parseBatchRequest(body, options.limits);
     if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
@@ -104,7 +104,7 @@ export class BatchService {
             ],
           });
         }
-        return { state: await this.awaitCreated(claim.batchId), created: false };
+        return await this.awaitCreated(claim.batchId);
       }
     }
     const chunks = planChunks(parsed.items, options.chunkMaxChars);
@@ -146,18 +146,15 @@ export class BatchService {
     batchesSubmitted.inc();
     batchItemsSubmitted.inc(parsed.items.length);
     return {
-      state: {
-        id,
-        status: 'running',
-        total: parsed.items.length,
-        completed: 0,
-        failed: 0,
-        cancelled: 0,
-        cancelRequested: false,
-        chunks: chunks.length,
-        createdAt: now,
-      },
-      created: true,
+      id,
+      status: 'running',
+      total: parsed.items.length,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      cancelRequested: false,
+      chunks: chunks.length,
+      createdAt: now,
     };
   }
 

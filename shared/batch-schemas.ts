@@ -11,7 +11,7 @@ import { cleanText, languageCode, textFormat } from './schemas.js';
 const srcLang = z.union([z.literal('auto'), languageCode]).optional();
 
 /** The client's own id of an item, echoed back in results. */
-export const itemRef = z.union([z.string().max(256, 'must be at most 256 characters'), z.number()]);
+const itemRef = z.union([z.string().max(256, 'must be at most 256 characters'), z.number()]);
 
 /** One item of the `items` form; validated one by one so a bad item is reported with its index. */
 export function batchItemSchema(maxChars: number) {
@@ -76,9 +76,9 @@ export const batchAcceptedResponse = z.object({
 });
 export type BatchAcceptedResponse = z.infer<typeof batchAcceptedResponse>;
 
-export const batchItemStatus = z.enum(['pending', 'completed', 'failed', 'cancelled']);
+const batchItemStatus = z.enum(['pending', 'completed', 'failed', 'cancelled']);
 
-export const batchResultItem = z.object({
+const batchResultItem = z.object({
   index: z.number().int(),
   ref: itemRef.optional(),
   src_text: z.string(),
@@ -104,11 +104,4 @@ export const batchFinishedResponse = batchStatusResponse.extend({ items: z.array
 export const batchResultsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
-});
-
-/** SSE `progress` data. */
-export const batchProgressEvent = z.object({
-  total: z.number().int(),
-  completed: z.number().int(),
-  failed: z.number().int(),
 });

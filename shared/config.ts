@@ -212,8 +212,6 @@ const envSchema = z.object({
 
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Allow source and translated texts in logs (they may be private). @default false */
-  LOG_TEXTS: bool.default(false),
 
   /**
    * Bearer token required by `GET /metrics` (API) and the worker metrics server when set.
@@ -310,10 +308,9 @@ export function usesEmulator(config: Config): boolean {
  * Where and how the worker reaches the provider. Without credentials it is the local emulator
  * (with a placeholder key, since the emulator wants one like Google does).
  */
-export function providerSettings(config: Config): { emulated: boolean; key?: string; endpoint?: string } {
+export function providerSettings(config: Config): { key?: string; endpoint?: string } {
   if (usesEmulator(config)) {
     return {
-      emulated: true,
       key: 'emulator-key',
       endpoint:
         config.GOOGLE_CLOUD_TRANSLATE_ENDPOINT ??
@@ -321,7 +318,6 @@ export function providerSettings(config: Config): { emulated: boolean; key?: str
     };
   }
   return {
-    emulated: false,
     ...(config.GOOGLE_TRANSLATE_API_KEY ? { key: config.GOOGLE_TRANSLATE_API_KEY } : {}),
     ...(config.GOOGLE_CLOUD_TRANSLATE_ENDPOINT ? { endpoint: config.GOOGLE_CLOUD_TRANSLATE_ENDPOINT } : {}),
   };

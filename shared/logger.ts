@@ -13,8 +13,8 @@ export interface LoggerOptions {
 }
 
 /**
- * pino JSON logger. Credentials are redacted wherever they appear in logged objects; texts are kept
- * out of logs unless LOG_TEXTS=true (callers check `config.LOG_TEXTS` before logging a text).
+ * pino JSON logger. Credentials are redacted wherever they appear in logged objects; texts are never
+ * logged (they may be private), so no caller passes one.
  */
 export function createLogger(
   config: Pick<Config, 'LOG_LEVEL'>,

@@ -48,7 +48,7 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
       const waitMs = preferredWaitMs(req.get('prefer'), 0, options.syncWaitMaxMs);
       // Idempotency keys are per client: two API keys using the same key get their own batches.
       const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
-      const { state } = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
+      const state = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
       let current: BatchState = state;
       if (waitMs > 0) {
         const abort = new AbortController();
