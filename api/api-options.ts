@@ -3,9 +3,10 @@
  * model): each component receives the small part it needs, not the whole configuration.
  */
 import type { DefaultJobOptions } from 'bullmq';
-import { batchChunkJobOptions, batchWebhookJobOptions } from '../shared/batch-jobs.js';
+import { batchChunkJobOptions } from '../shared/jobs/batch-chunk-job.js';
+import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
 import type { Config } from '../shared/config.js';
-import { translateJobOptions } from '../shared/queues.js';
+import { translateJobOptions } from '../shared/jobs/translate-job.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { AppOptions } from './app.js';
 import type { BatchServiceOptions } from './batch-service.js';

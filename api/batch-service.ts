@@ -6,9 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BATCH_JOB_NAMES, type BatchChunkJobData } from '../shared/batch-jobs.js';
+import { batchChunkJob } from '../shared/jobs/batch-chunk-job.js';
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
 import type { Config } from '../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -112,7 +113,7 @@ export class BatchService {
     try {
       const { budget } = this.deps;
       if (budget?.enabled) {
-        const chars = parsed.items.reduce((n, item) => n + [...item.s].length, 0);
+        const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
         await this.redisCall(() => budget.reserve(chars));
       }
       await this.redisCall(() =>
@@ -122,13 +123,7 @@ export class BatchService {
         }),
       );
       await this.redisCall(
-        () =>
-          this.chunks.addBulk(
-            chunks.map((chunk) => ({
-              name: BATCH_JOB_NAMES.chunk,
-              data: { batch_id: id, ...chunk } satisfies BatchChunkJobData,
-            })),
-          ),
+        () => this.chunks.addBulk(chunks.map((chunk) => batchChunkJob({ batch_id: id, ...chunk }))),
         10_000,
       );
     } catch (err) {

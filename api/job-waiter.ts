@@ -8,7 +8,7 @@
  */
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { encodeJobFailure } from '../shared/errors.js';
+import { encodeJobFailure } from '../shared/jobs/job-failure.js';
 
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };

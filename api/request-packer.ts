@@ -15,14 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_NAMES } from '../shared/queues.js';
-import {
-  MAX_SEGMENTS_PER_REQUEST,
-  itemId,
-  parseItemId,
-  type TranslateJobData,
-  type Translation,
-} from '../shared/schemas.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
+import { packLimits, type PackLimits } from '../shared/provider-request/limits.js';
+import { PackingQueue } from '../shared/provider-request/pack.js';
+import { shapeKey } from '../shared/provider-request/shape.js';
+import { translateJob, type TranslateJobData } from '../shared/jobs/translate-job.js';
+import { itemId, parseItemId, type Translation } from '../shared/schemas.js';
 import { parseCachedTranslation, type TranslationCache } from '../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
 import { redisCall } from './redis-call.js';
@@ -76,10 +74,10 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-interface Pack {
+/** The requests of one shape waiting to be packed. */
+interface ShapeRequests {
   shape: PackRequest['shape'];
-  items: Pending[];
-  chars: number;
+  pending: PackingQueue<Pending>;
 }
 
 // KEYS: n cache keys, then n in-flight keys. ARGV: job id, mark TTL (ms), cache on ('1'/'0').
@@ -125,10 +123,12 @@ const DEFAULT_MARK_TTL_MS = 120_000;
 
 export class RequestPacker {
   private readonly redis: PlacingRedis;
-  private readonly packs = new Map<string, Pack>();
+  private readonly packs = new Map<string, ShapeRequests>();
   private immediate: NodeJS.Immediate | undefined;
+  private readonly limits: PackLimits;
 
   constructor(private readonly options: RequestPackerOptions) {
+    this.limits = packLimits(options.maxChars);
     if (!('placeTexts' in options.redis)) {
       options.redis.defineCommand('placeTexts', { lua: PLACE_SCRIPT });
       options.redis.defineCommand('unplaceTexts', { lua: UNPLACE_SCRIPT });
@@ -146,31 +146,29 @@ export class RequestPacker {
     return new Promise<Placement>((resolve, reject) => {
       const pending: Pending = { request, resolve, reject };
       if (!this.options.packing) {
-        void this.flush({ shape: request.shape, items: [pending], chars: 0 });
+        void this.flush(request.shape, [pending]);
         return;
       }
-      const key = `${request.shape.target}\u0000${request.shape.source ?? ''}\u0000${request.shape.format}`;
-      let pack = this.packs.get(key);
-      if (!pack) this.packs.set(key, (pack = { shape: request.shape, items: [], chars: 0 }));
-      pack.items.push(pending);
-      pack.chars += request.text.length;
-      if (pack.items.length >= MAX_SEGMENTS_PER_REQUEST || pack.chars >= this.options.maxChars) {
-        this.packs.delete(key);
-        void this.flush(pack);
-        return;
+      const key = shapeKey(request.shape);
+      let packing = this.packs.get(key);
+      if (!packing) {
+        packing = { shape: request.shape, pending: new PackingQueue(this.limits) };
+        this.packs.set(key, packing);
       }
-      // Everything that arrived during this turn of the event loop goes out together.
+      packing.pending.push(pending, countChars(request.text));
+      // A full job goes at once; the rest of this turn's requests go out together at its end.
+      while (packing.pending.full) void this.flush(packing.shape, packing.pending.take());
+      if (packing.pending.size === 0) return;
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
         const packs = [...this.packs.values()];
         this.packs.clear();
-        for (const p of packs) void this.flush(p);
+        for (const p of packs) while (p.pending.size > 0) void this.flush(p.shape, p.pending.take());
       });
     });
   }
 
-  private async flush(pack: Pack): Promise<void> {
-    const { items, shape } = pack;
+  private async flush(shape: PackRequest['shape'], items: Pending[]): Promise<void> {
     const queueJobId = randomUUID();
     const { cache } = this.options;
     const registrations: WaitRegistration[] = [];
@@ -220,13 +218,16 @@ export class RequestPacker {
         placements.push({ kind: 'queued', ...owner, joined, ...(registration ? { registration } : {}) });
       });
       if (texts.length > 0) {
-        const data: TranslateJobData & { request_ids?: string[]; traceparent?: string } = {
-          texts,
-          ...shape,
-          ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
-          ...(traceparent ? { traceparent } : {}),
-        };
-        await this.call(() => this.options.queue.add(JOB_NAMES.translate, data, { jobId: queueJobId }));
+        const job = translateJob(
+          {
+            texts,
+            ...shape,
+            ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
+            ...(traceparent ? { traceparent } : {}),
+          },
+          queueJobId,
+        );
+        await this.call(() => this.options.queue.add(job.name, job.data, job.opts));
       }
       queued = true;
       // A joined job (of another pack) may have finished before its waits were registered: read

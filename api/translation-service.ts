@@ -5,16 +5,19 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, NotFoundError, decodeJobFailure } from '../shared/errors.js';
-import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
+import { AppError, NotFoundError } from '../shared/errors.js';
+import { decodeItemFailure, decodeJobFailure, type JobFailure } from '../shared/jobs/job-failure.js';
 import {
-  parseItemId,
   translateItemResult,
   translateJobData,
+  type TranslateJobData,
+} from '../shared/jobs/translate-job.js';
+import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
+import {
+  parseItemId,
   type JobResponse,
   type JobStatus,
-  type TranslateItemResult,
-  type TranslateJobData,
   type TranslateRequest,
   type TranslateResponse,
   type Translation,
@@ -62,7 +65,7 @@ export class TranslationService {
     const waitMs = this.deps.waiter.size >= (this.deps.maxOpenWaits ?? Infinity) ? 0 : requestedWaitMs;
     const { text, ...shape } = toJobText(request);
     const { budget } = this.deps;
-    if (budget?.enabled) await this.redisCall(() => budget.reserve([...text].length));
+    if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
     const placement = await this.deps.packer.place({
       text,
@@ -150,25 +153,25 @@ interface Echo {
 
 /** One item's translation from its job's outcome, or its failure as a typed error. */
 function itemOutcome(outcome: JobOutcome, index: number): Translated {
-  if (outcome.status === 'failed') {
-    const failure = decodeJobFailure(outcome.failedReason);
-    throw new AppError(failure.code, failure.message);
-  }
-  const item = itemResult(outcome.returnvalue, index);
+  const item =
+    outcome.status === 'failed'
+      ? { error: decodeJobFailure(outcome.failedReason) }
+      : itemResult(outcome.returnvalue, index);
   if (!item) throw new AppError('internal_error');
-  if ('error' in item) {
-    const failure = decodeJobFailure(JSON.stringify(item.error));
-    throw new AppError(failure.code, failure.message);
-  }
+  if ('error' in item) throw new AppError(item.error.code, item.error.message);
   return fromTranslation(item);
 }
 
-/** Item `index` of a job's return value (only that item is validated: a job has up to 128). */
-function itemResult(returnvalue: unknown, index: number): TranslateItemResult | undefined {
+/**
+ * Item `index` of a completed job's return value: its translation or its decoded failure;
+ * undefined when missing or malformed. Only that item is validated (a job has up to 128).
+ */
+function itemResult(returnvalue: unknown, index: number): Translation | { error: JobFailure } | undefined {
   const results = (returnvalue as { results?: unknown } | null)?.results;
   if (!Array.isArray(results)) return undefined;
   const parsed = translateItemResult.safeParse(results[index]);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  return 'error' in parsed.data ? { error: decodeItemFailure(parsed.data.error) } : parsed.data;
 }
 
 function fromTranslation(result: Translation): Translated {
@@ -200,7 +203,7 @@ function toJobResponse(
   text: string,
   data: TranslateJobData,
 ): JobResponse {
-  let status = STATUS_BY_STATE[state] ?? 'queued';
+  const status = STATUS_BY_STATE[state] ?? 'queued';
   const base: Omit<JobResponse, 'status'> = {
     job_id: id,
     attempts: job.attemptsMade,
@@ -209,10 +212,8 @@ function toJobResponse(
   };
   if (status === 'completed') {
     const item = itemResult(job.returnvalue, index);
-    if (item && 'error' in item) {
-      status = 'failed';
-      return { ...base, status, error: decodeJobFailure(JSON.stringify(item.error)) };
-    }
+    // A refused item of a completed job failed on its own.
+    if (item && 'error' in item) return { ...base, status: 'failed', error: item.error };
     const { texts: _texts, ...shape } = data;
     return {
       ...base,

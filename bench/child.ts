@@ -25,6 +25,20 @@ export interface Child {
 /** Every child still running, so a failing run can stop them all. */
 const running = new Set<Child>();
 
+/**
+ * `BENCH_CPU_PROF=dir`: every child runs under V8's CPU profiler and writes
+ * `<dir>/<name>-<n>.cpuprofile` when it exits (a graceful stop, not SIGKILL). Read them with
+ * `node dist/bench/cpu-profile-summary.js <dir>`. Off by default: the profiler costs CPU.
+ */
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
+let profiled = 0;
+
+function profilerArgs(name: string): string[] {
+  if (!cpuProfileDir) return [];
+  const file = `${name}-${String(++profiled).padStart(2, '0')}.cpuprofile`;
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`, `--cpu-prof-name=${file}`];
+}
+
 export async function stopAllChildren(): Promise<void> {
   await Promise.all([...running].map((c) => c.stop()));
 }
@@ -41,10 +55,14 @@ export async function startChild(
   args: string[] = [],
   nodeArgs: string[] = [],
 ): Promise<Child> {
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(DIST, script), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...profilerArgs(name), ...nodeArgs, path.join(DIST, script), ...args],
+    {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   let isReady = false;
   const readyPromise = new Promise<void>((resolve, reject) => {
@@ -86,7 +104,8 @@ export async function startChild(
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = once(proc, 'exit');
       proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 8000);
+      // Writing a CPU profile at exit takes a few seconds more.
+      const t = setTimeout(() => proc.kill('SIGKILL'), cpuProfileDir ? 30_000 : 8000);
       await exited;
       clearTimeout(t);
     },

@@ -1,9 +1,10 @@
 /**
- * The direct path the queue is measured against: the same Express body parsing, validation and
- * response as the API's POST /v1/translate, calling the same Google client in the handler (no
- * queue, no worker). `node dist/bench/direct-server.js PORT [--coalescing]` with the service's
- * environment. `--coalescing` puts the worker's provider batcher in front of the client: the best a
- * single process without a queue can do, the ceiling the seed scenario compares the service with.
+ * The direct server the queue is measured against: what a user would write instead of the service.
+ * The same Express body parsing, validation and response as the API's POST /v1/translate, calling
+ * the same Google client once per request in the handler (no queue, no worker, no batcher).
+ * `node dist/bench/direct-server.js PORT [--coalescing]` with the service's environment.
+ * `--coalescing` (by hand only; no scenario uses it) puts the worker's provider batcher in front of
+ * the client: the best a single process without a queue can do.
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
@@ -14,14 +15,14 @@ import { validate } from '../api/http/validate.js';
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { translateRequestSchema, type TranslateResponse } from '../shared/schemas.js';
-import { CoalescingTranslator, coalescingOptions } from '../worker/provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from '../worker/provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from '../worker/provider/google-translator.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'direct');
 const google = new GoogleTranslator(config);
 const translator: Translator = process.argv.includes('--coalescing')
-  ? new CoalescingTranslator(google, coalescingOptions(config))
+  ? new ProviderBatcher(google, providerBatcherOptions(config))
   : google;
 const schema = translateRequestSchema(config.MAX_TEXT_CHARS);
 

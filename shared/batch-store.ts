@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BatchResultItem, BatchStatus, BatchStatusResponse } from './batch-schemas.js';
+import { decodeItemFailure } from './jobs/job-failure.js';
 
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
 
@@ -319,7 +320,7 @@ function toResultItem(
   };
   if (rawResult === null) return base;
   const result = JSON.parse(rawResult) as StoredResult;
-  if ('e' in result) return { ...base, status: 'failed', error: result.e };
+  if ('e' in result) return { ...base, status: 'failed', error: decodeItemFailure(result.e) };
   return {
     ...base,
     status: 'completed',

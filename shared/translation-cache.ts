@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { providerSettings, type Config } from './config.js';
-import { translation, type TranslateJobData, type Translation } from './schemas.js';
+import type { TranslateJobData } from './jobs/translate-job.js';
+import { translation, type Translation } from './schemas.js';
 
 export interface CacheKeyParts {
   /** Which provider answers: translations of the emulator and of Google must never mix. */

@@ -13,6 +13,7 @@ import type { ReleaseRegistry } from '../shared/release-registry.js';
 import { createBatchChunkProcessor, settleAbandonedChunk } from './batch-chunk-processor.js';
 import { createWebhookProcessor, type WebhookDeliveryOptions } from './deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
+import { FailurePolicy } from './failure-policy.js';
 import { QuotaBackoff } from './quota-backoff.js';
 import type { ConsumerOptions } from './worker-options.js';
 
@@ -62,7 +63,9 @@ export function createBatchWorkers(deps: {
     stalledInterval: consumer.stalledIntervalMs,
     maxStalledCount: 1,
   };
-  let chunks: Worker | undefined = undefined;
+  // Quota pauses apply to the whole batch queue, every worker of the fleet (BullMQ's limiter key).
+  const chunkQueue = new Queue(QUEUE_NAMES.translateBatch, { connection, prefix: consumer.prefix });
+  releasers.add('batch queue (rate limit)', () => chunkQueue.close());
   const onFinal = async (state: BatchState) => {
     logger.info({ batchId: state.id, status: state.status }, 'batch finished');
     await enqueueWebhook(webhookQueue, state);
@@ -71,15 +74,20 @@ export function createBatchWorkers(deps: {
     translator,
     store,
     logger,
-    rateLimit: async (ms) => chunks?.rateLimit(ms),
-    quotaBackoff: new QuotaBackoff(consumer.quotaPauseMs),
-    maxQuotaRequeues: consumer.quotaRetries,
+    failures: new FailurePolicy({
+      rateLimit: (ms) => chunkQueue.rateLimit(ms),
+      quotaBackoff: new QuotaBackoff(consumer.quotaPauseMs),
+      maxQuotaRequeues: consumer.quotaRetries,
+    }),
     onFinal,
   });
-  chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
+  const chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
     ...common,
     concurrency: options.concurrency,
-    // Never limits by itself; without a limiter BullMQ ignores worker.rateLimit() (the quota pause).
+    // Kept although the quota pause now goes through queue.rateLimit: BullMQ (5.81) only checks the
+    // pause (the queue's limiter key) when a job is fetched if the worker has a `limiter` or the
+    // queue a global rate limit (moveToActive-11.lua: getRateLimitTTL with maxJobs unset returns 0).
+    // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const webhooks = new Worker(

@@ -2,7 +2,7 @@
  * Builds a BullMQ worker for the translate queue. Used by worker/main.ts, `npm start` and tests.
  */
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
@@ -14,10 +14,11 @@ import { recordJobMetrics } from './job-metrics.js';
 import { traceJobs } from './job-tracing.js';
 import { quotaWait } from './metrics.js';
 import { TranslationCache } from '../shared/translation-cache.js';
-import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
+import { FailurePolicy } from './failure-policy.js';
 import { QuotaBackoff } from './quota-backoff.js';
 import { createTranslateProcessor } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
@@ -45,17 +46,16 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   const releasers = new ReleaseRegistry(logger);
   const connection = createRedis(consumer.redisUrl, 'blocking');
   releasers.add('redis (worker)', () => connection.disconnect());
-  let worker: Worker | undefined = undefined;
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
-  const provider = new CoalescingTranslator(
+  const provider = new ProviderBatcher(
     new InstrumentedTranslator(
       new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, (ms) =>
         quotaWait.observe(ms / 1000),
       ),
       { tracing: options.tracing },
     ),
-    coalescingOptions(config),
+    providerBatcherOptions(config),
   );
   const batch = createBatchWorkers({ options: options.batch, logger, translator: provider, releasers });
   const cache = {
@@ -65,16 +65,21 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     store: new TranslationCache(connection, consumer.prefix, options.cache.ttlS),
     providerId: options.cache.providerId,
   };
+  // Quota pauses apply to the whole queue, every worker of the fleet (BullMQ's limiter key).
+  const queue = new Queue(QUEUE_NAMES.translate, { connection, prefix: consumer.prefix });
+  releasers.add('translate queue (rate limit)', () => queue.close());
   const processor = createTranslateProcessor({
     translator: provider,
     logger,
-    rateLimit: async (ms) => worker?.rateLimit(ms),
-    quotaBackoff: new QuotaBackoff(consumer.quotaPauseMs),
-    maxQuotaRequeues: consumer.quotaRetries,
+    failures: new FailurePolicy({
+      rateLimit: (ms) => queue.rateLimit(ms),
+      quotaBackoff: new QuotaBackoff(consumer.quotaPauseMs),
+      maxQuotaRequeues: consumer.quotaRetries,
+    }),
     cache,
     batching: options.batching,
   });
-  worker = new Worker(QUEUE_NAMES.translate, traceJobs(options.tracing, processor), {
+  const worker = new Worker(QUEUE_NAMES.translate, traceJobs(options.tracing, processor), {
     connection,
     prefix: consumer.prefix,
     // Recorded on each job as `processedBy`: which process did the work.
@@ -83,8 +88,10 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     lockDuration: consumer.lockDurationMs,
     stalledInterval: consumer.stalledIntervalMs,
     maxStalledCount: 1,
-    // Without a limiter BullMQ ignores worker.rateLimit() in other workers; this one never limits by
-    // itself (the fleet quota limiter does that), it only makes the shared quota pause work.
+    // Kept although the quota pause now goes through queue.rateLimit: BullMQ (5.81) only checks the
+    // pause (the queue's limiter key) when a job is fetched if the worker has a `limiter` or the
+    // queue a global rate limit (moveToActive-11.lua: getRateLimitTTL with maxJobs unset returns 0).
+    // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const w = worker;

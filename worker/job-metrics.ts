@@ -1,6 +1,6 @@
 /** Records job outcomes of a BullMQ worker into the worker metrics (completed, failed by reason, retries). */
 import type { Worker } from 'bullmq';
-import { decodeJobFailure } from '../shared/errors.js';
+import { decodeJobFailure } from '../shared/jobs/job-failure.js';
 import { jobLatency, jobRetries, jobsCompleted, jobsFailed } from './metrics.js';
 
 export function recordJobMetrics(worker: Worker): void {

@@ -3,7 +3,7 @@
  * is the model): each consumer receives the small part it needs, not the whole configuration.
  */
 import type { Config } from '../shared/config.js';
-import { batchWebhookJobOptions } from '../shared/batch-jobs.js';
+import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { BatchWorkerOptions } from './create-batch-workers.js';
 

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/config.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import { quotaWait } from '../metrics.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
 
@@ -99,9 +100,9 @@ export class FleetQuotaLimiter implements Translator {
   }
 }
 
-/** Code points, which is what Google bills and counts against the quota. */
+/** What Google counts against the quota (see count-chars.ts). */
 function countCharacters(texts: string[]): number {
   let n = 0;
-  for (const t of texts) for (const _ of t) n++;
+  for (const t of texts) n += countChars(t);
   return n;
 }

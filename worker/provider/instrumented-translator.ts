@@ -4,6 +4,7 @@
  * the job whose text opened the request). Sits right above the quota limiter and the Google client
  * in the chain, so it sees each real provider request (after batching, without quota waits).
  */
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import { otel, TRACER_NAME, type Otel } from '../../shared/tracing.js';
 import {
   providerCharacters,
@@ -26,7 +27,7 @@ export class InstrumentedTranslator implements Translator {
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
     const end = providerRequestDuration.startTimer();
     let characters = 0;
-    for (const text of request.texts) characters += codePoints(text);
+    for (const text of request.texts) characters += countChars(text);
     providerSegments.observe(request.texts.length);
     const api = this.otel;
     // Languages and sizes only: texts never go into spans.
@@ -54,10 +55,4 @@ export class InstrumentedTranslator implements Translator {
       span?.end();
     }
   }
-}
-
-function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
