@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../shared/redis.js';
+import { RedisKeys } from '../shared/redis/keys.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
 import { TranslationCache } from '../shared/translation-cache.js';
 import type { ApiOptions } from './api-options.js';
@@ -71,7 +72,7 @@ export function buildApiServices(
   const waiter = new JobWaiter({
     queueEvents,
     redis,
-    jobKey: (id) => `${prefix}:${QUEUE_NAMES.translate}:${id}`,
+    jobKey: (id) => new RedisKeys(prefix).job(QUEUE_NAMES.translate, id),
   });
   releasers.add('job waiter', () => waiter.close());
   const budget = new CharBudget(redis, { prefix, dailyChars: options.dailyChars, logger });

@@ -21,6 +21,7 @@ import { PackingQueue } from '../shared/provider-request/pack.js';
 import { shapeKey } from '../shared/provider-request/shape.js';
 import { translateJob, type TranslateJobData } from '../shared/jobs/translate-job.js';
 import { itemId, parseItemId, type Translation } from '../shared/schemas.js';
+import { redisScripts, type RedisScripts } from '../shared/redis/scripts.js';
 import { parseCachedTranslation, type TranslationCache } from '../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
 import { redisCall } from './redis-call.js';
@@ -80,60 +81,17 @@ interface ShapeRequests {
   pending: PackingQueue<Pending>;
 }
 
-// KEYS: n cache keys, then n in-flight keys. ARGV: job id, mark TTL (ms), cache on ('1'/'0').
-// Answers one string per text: 'c' + cached JSON, 'j' + item id in flight, or 'n' + new index.
-const PLACE_SCRIPT = `
-local n = #KEYS / 2
-local out = {}
-local next = 0
-for i = 1, n do
-  local cached = false
-  if ARGV[3] == '1' then cached = redis.call('GET', KEYS[i]) end
-  if cached then
-    out[i] = 'c' .. cached
-  else
-    local owner = redis.call('GET', KEYS[n + i])
-    if owner then
-      out[i] = 'j' .. owner
-    else
-      redis.call('SET', KEYS[n + i], ARGV[1] .. '.' .. next, 'PX', ARGV[2])
-      out[i] = 'n' .. next
-      next = next + 1
-    end
-  end
-end
-return out`;
-
-// A pack that could not be queued: its marks (those naming this job) end, so no later request
-// joins an item that will never exist. KEYS: in-flight keys. ARGV: the job id.
-const UNPLACE_SCRIPT = `
-local prefix = ARGV[1] .. '.'
-for i = 1, #KEYS do
-  local owner = redis.call('GET', KEYS[i])
-  if owner and string.sub(owner, 1, #prefix) == prefix then redis.call('DEL', KEYS[i]) end
-end
-return 0`;
-
-type PlacingRedis = Redis & {
-  placeTexts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
-  unplaceTexts(numKeys: number, ...args: string[]): Promise<number>;
-};
-
 const DEFAULT_MARK_TTL_MS = 120_000;
 
 export class RequestPacker {
-  private readonly redis: PlacingRedis;
+  private readonly scripts: RedisScripts;
   private readonly packs = new Map<string, ShapeRequests>();
   private immediate: NodeJS.Immediate | undefined;
   private readonly limits: PackLimits;
 
   constructor(private readonly options: RequestPackerOptions) {
     this.limits = packLimits(options.maxChars);
-    if (!('placeTexts' in options.redis)) {
-      options.redis.defineCommand('placeTexts', { lua: PLACE_SCRIPT });
-      options.redis.defineCommand('unplaceTexts', { lua: UNPLACE_SCRIPT });
-    }
-    this.redis = options.redis as PlacingRedis;
+    this.scripts = redisScripts(options.redis);
   }
 
   /** Whether placing reads the cache (CACHE_TTL_S > 0). */
@@ -175,13 +133,14 @@ export class RequestPacker {
     let queued = false;
     try {
       const answers = await this.call(() =>
-        this.redis.placeTexts(
-          items.length * 2,
-          ...items.map((p) => cache.key(p.request.hash)),
-          ...items.map((p) => cache.inflightKey(p.request.hash)),
+        this.scripts.placeTexts(
+          {
+            cache: items.map((p) => cache.key(p.request.hash)),
+            inflight: items.map((p) => cache.inflightKey(p.request.hash)),
+          },
           queueJobId,
           this.options.markTtlMs ?? DEFAULT_MARK_TTL_MS,
-          cache.enabled ? '1' : '0',
+          cache.enabled,
         ),
       );
       const placements: (Placement | undefined)[] = [];
@@ -255,8 +214,11 @@ export class RequestPacker {
       // Texts marked for a job that was never added must not be joined by later requests (the
       // place call may even have run after it timed out here).
       if (!queued) {
-        void this.redis
-          .unplaceTexts(items.length, ...items.map((p) => cache.inflightKey(p.request.hash)), queueJobId)
+        void this.scripts
+          .unplaceTexts(
+            items.map((p) => cache.inflightKey(p.request.hash)),
+            queueJobId,
+          )
           .catch(() => undefined);
       }
       for (const p of items) p.reject(err);
