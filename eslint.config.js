@@ -32,9 +32,9 @@ export default tseslint.config(
       'worker/metrics-server.ts',
       'api/http/http-metrics.ts',
       'api/routes/metrics-routes.ts',
-      'api/create-api.ts',
+      'api/api-services.ts',
       'worker/create-worker.ts',
-      'worker/main.ts',
+      'worker/start-worker.ts',
     ],
     rules: {
       'no-restricted-imports': [

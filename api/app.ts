@@ -13,23 +13,45 @@ import { overloadGuard } from './http/overload-guard.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestLifecycle } from './http/request-lifecycle.js';
 import { helmetHeaders } from './http/security-headers.js';
-import { batchRoutes } from './routes/batch-routes.js';
+import { lazyRoutes } from './http/lazy-routes.js';
+import type { BatchRouteOptions } from './routes/batch-routes.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
-import { metricsRoutes } from './routes/metrics-routes.js';
-import { translateRoutes } from './routes/translate-routes.js';
+import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics-routes.js';
+import { translateRoutes, type TranslateRouteOptions } from './routes/translate-routes.js';
 import type { QueueDepthSampler } from './queue-depth.js';
 import type { TranslationService } from './translation-service.js';
 import type { BatchService } from './batch-service.js';
 
+/** The HTTP layer's settings, compiled from Config by api/api-options.ts. */
+export interface AppOptions {
+  /** Express 'trust proxy' (TRUST_PROXY). */
+  trustProxy: Config['TRUST_PROXY'];
+  /** A span per request (TRACING_ENABLED). */
+  tracing: boolean;
+  /** Raw API_KEYS: /v1 needs one of them when set. */
+  apiKeys: string | undefined;
+  /** Key prefix for the rate limiter's counters (QUEUE_PREFIX). */
+  prefix: string;
+  /** Requests per minute per client; 0 turns the limit off (RATE_LIMIT_PER_MIN). */
+  rateLimitPerMin: number;
+  /** Waiting jobs above which new work is refused with 503 (MAX_QUEUE_DEPTH). */
+  maxQueueDepth: number;
+  translate: TranslateRouteOptions;
+  batches: BatchRouteOptions;
+  metrics: MetricsRouteOptions;
+  /** docs-routes builds the OpenAPI document from the settings themselves. */
+  docs: Config;
+}
+
 export interface AppDeps {
-  config: Config;
+  options: AppOptions;
   logger: Logger;
   translations: TranslationService;
   health: HealthState;
-  /** Batch routes are mounted when given. */
-  batches?: BatchService;
+  /** Batch routes are mounted when given; the service (and the routes) load on the first batch request. */
+  batches?: () => Promise<BatchService>;
   /** Waiting-job count for admission control (MAX_QUEUE_DEPTH). */
   queueDepth: QueueDepthSampler;
   /** The queue dashboard (with its own auth), mounted when given. */
@@ -37,7 +59,7 @@ export interface AppDeps {
 }
 
 export function createApp({
-  config,
+  options,
   logger,
   translations,
   health,
@@ -49,29 +71,36 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('trust proxy', options.trustProxy);
   // Request id, security headers, duration metric and log line: one layer, one listener.
   app.use(requestLifecycle(logger, helmetHeaders()));
-  const tracing = httpTracing(config.TRACING_ENABLED);
+  const tracing = httpTracing(options.tracing);
   if (tracing) app.use(tracing);
   // The /v1 routes come first: they take nearly all the traffic, and a request walks the layers in order.
   // Health stays open; everything under /v1 needs a key (when keys are set), then passes the limits.
   app.use('/v1', drainGuard(health.draining));
-  const apiKeys = parseApiKeys(config.API_KEYS);
+  const apiKeys = parseApiKeys(options.apiKeys);
   if (apiKeys.length > 0) app.use('/v1', requireApiKey(apiKeys));
-  if (config.RATE_LIMIT_PER_MIN > 0) {
+  if (options.rateLimitPerMin > 0) {
     app.use(
       '/v1',
-      rateLimit({ redis: health.redis, prefix: config.QUEUE_PREFIX, perMinute: config.RATE_LIMIT_PER_MIN }),
+      rateLimit({ redis: health.redis, prefix: options.prefix, perMinute: options.rateLimitPerMin }),
     );
   }
-  app.post(['/v1/translate', '/v1/batches'], overloadGuard(queueDepth, config.MAX_QUEUE_DEPTH));
-  app.use(translateRoutes(config, translations));
+  app.post(['/v1/translate', '/v1/batches'], overloadGuard(queueDepth, options.maxQueueDepth));
+  app.use(translateRoutes(options.translate, translations));
   app.use(jobRoutes(translations));
-  if (batches) app.use(batchRoutes(config, batches));
+  if (batches) {
+    app.use(
+      lazyRoutes('/v1/batches', async () => {
+        const { batchRoutes } = await import('./routes/batch-routes.js');
+        return batchRoutes(options.batches, await batches());
+      }),
+    );
+  }
   app.use(healthRoutes(health));
-  app.use(metricsRoutes(config));
-  app.use(docsRoutes(config));
+  app.use(metricsRoutes(options.metrics));
+  app.use(docsRoutes(options.docs));
   if (dashboard) app.use(dashboard);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

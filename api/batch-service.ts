@@ -4,10 +4,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { batchChunkJob, batchChunkJobOptions } from '../shared/jobs/batch-chunk-job.js';
-import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
+import { batchChunkJob } from '../shared/jobs/batch-chunk-job.js';
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
 import { countChars } from '../shared/provider-request/count-chars.js';
@@ -22,9 +21,26 @@ import type { CharBudget } from './char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
 import { redisCall } from './redis-call.js';
+import type { ReleaseRegistry } from '../shared/release-registry.js';
+
+/** The batch side's settings, compiled from Config by api/api-options.ts. */
+export interface BatchServiceOptions {
+  /** QUEUE_PREFIX. */
+  prefix: string;
+  /** How long a batch and its results are kept (RESULT_TTL_S). */
+  resultTtlS: number;
+  /** Characters per chunk job (BATCH_CHUNK_MAX_CHARS). */
+  chunkMaxChars: number;
+  /** MAX_BATCH_ITEMS and MAX_TEXT_CHARS, for parsing a batch request. */
+  limits: Pick<Config, 'MAX_BATCH_ITEMS' | 'MAX_TEXT_CHARS'>;
+  /** WEBHOOK_SECRET (webhooks are off without it) and WEBHOOK_ALLOW_PRIVATE. */
+  webhooks: { secret: string | undefined; allowPrivate: boolean };
+  chunkJobOptions: DefaultJobOptions;
+  webhookJobOptions: DefaultJobOptions;
+}
 
 export interface BatchServiceDeps {
-  config: Config;
+  options: BatchServiceOptions;
   logger: Logger;
   /** The API's producer connection (fails fast). */
   redis: Redis;
@@ -32,6 +48,8 @@ export interface BatchServiceDeps {
   budget?: CharBudget;
   /** Where accepted batches are reported (`batch:accepted`). @default none (nothing emitted) */
   events?: EventBus;
+  /** Where the service registers the release of its queues. */
+  releasers: ReleaseRegistry;
 }
 
 export class BatchService {
@@ -41,21 +59,24 @@ export class BatchService {
   private readonly streams = new Set<AbortController>();
 
   constructor(private readonly deps: BatchServiceDeps) {
-    const { config, redis, logger } = deps;
-    this.store = new BatchStore(redis, config.QUEUE_PREFIX, config.RESULT_TTL_S);
+    const { options, redis, logger } = deps;
+    this.store = new BatchStore(redis, options.prefix, options.resultTtlS);
     this.chunks = new Queue(QUEUE_NAMES.translateBatch, {
       connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      defaultJobOptions: batchChunkJobOptions(config),
+      prefix: options.prefix,
+      defaultJobOptions: options.chunkJobOptions,
     });
     this.webhooks = new Queue(QUEUE_NAMES.batchWebhook, {
       connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      defaultJobOptions: batchWebhookJobOptions(config),
+      prefix: options.prefix,
+      defaultJobOptions: options.webhookJobOptions,
     });
     for (const q of [this.chunks, this.webhooks]) {
       q.on('error', (err) => logger.debug({ err: err.message }, 'batch queue error'));
     }
+    deps.releasers.add('batch queues', () =>
+      Promise.allSettled([this.chunks.close(), this.webhooks.close()]),
+    );
   }
 
   /**
@@ -64,8 +85,8 @@ export class BatchService {
    * asks: the client has a bug, and answering with the other batch would hide it.
    */
   async submit(body: unknown, idempotencyKey?: string): Promise<BatchState> {
-    const { config } = this.deps;
-    const parsed = parseBatchRequest(body, config);
+    const { options } = this.deps;
+    const parsed = parseBatchRequest(body, options.limits);
     if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
 
     const id = randomUUID();
@@ -89,7 +110,7 @@ export class BatchService {
         return await this.awaitCreated(claim.batchId);
       }
     }
-    const chunks = planChunks(parsed.items, config.BATCH_CHUNK_MAX_CHARS);
+    const chunks = planChunks(parsed.items, options.chunkMaxChars);
     const now = Date.now();
     try {
       const { budget } = this.deps;
@@ -173,26 +194,19 @@ export class BatchService {
     return controller;
   }
 
+  /** Ends every SSE stream (at shutdown: their clients reconnect to another instance). */
   endStreams(): void {
     for (const stream of this.streams) stream.abort();
   }
 
-  async close(): Promise<void> {
-    this.endStreams();
-    await Promise.race([
-      Promise.allSettled([this.chunks.close(), this.webhooks.close()]),
-      sleep(2000, undefined, { ref: false }),
-    ]);
-  }
-
   private async checkCallbackUrl(url: string): Promise<void> {
-    const { config } = this.deps;
-    if (!config.WEBHOOK_SECRET) {
+    const { webhooks } = this.deps.options;
+    if (!webhooks.secret) {
       throw new ValidationError([
         { path: 'body.callback_url', message: 'webhooks are not enabled on this server (no WEBHOOK_SECRET)' },
       ]);
     }
-    const problem = await callbackUrlProblem(url, config.WEBHOOK_ALLOW_PRIVATE);
+    const problem = await callbackUrlProblem(url, webhooks.allowPrivate);
     if (problem) {
       throw new ValidationError([{ path: 'body.callback_url', message: `refused: ${problem}` }]);
     }

@@ -3,6 +3,10 @@
  * the value is refreshed in the background at most every `maxAgeMs`, and only while requests ask.
  */
 import type { Queue } from 'bullmq';
+import { withTimeout } from '../shared/timeout.js';
+
+/** A depth sample that cannot be read this soon is skipped (queue commands wait for a connection). */
+const SAMPLE_TIMEOUT_MS = 1000;
 
 export class QueueDepthSampler {
   private value = 0;
@@ -21,26 +25,24 @@ export class QueueDepthSampler {
       this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
       // Only the very first reading waits; later ones use the last sample while a new one is taken.
       // (bounded: while Redis is away the request goes on and gets its 503 from the route).
-      if (this.sampledAt === 0) await Promise.race([this.refreshing, delay(this.maxAgeMs)]);
+      if (this.sampledAt === 0) await withTimeout(this.refreshing, this.maxAgeMs, () => undefined);
     }
     return this.value;
   }
 
   private async refresh(): Promise<void> {
     try {
-      // Queue commands wait for a connection; a sample that cannot be taken soon is skipped.
-      const counts = await Promise.race([
+      const counts = await withTimeout(
         Promise.all(this.queues.map((q) => q.getJobCounts('wait', 'paused', 'prioritized'))),
-        delay(1000).then(() => Promise.reject(new Error('queue depth not read in time'))),
-      ]);
+        SAMPLE_TIMEOUT_MS,
+        () => {
+          throw new Error('queue depth not read in time');
+        },
+      );
       this.value = counts.reduce((sum, c) => sum + (c.wait ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0), 0);
       this.sampledAt = Date.now();
     } catch {
       // Redis away: keep the last value; the request itself will get 503 from the route.
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

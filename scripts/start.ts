@@ -4,13 +4,13 @@
  * Production runs the parts separately (`npm run api`, `npm run worker`).
  */
 import { createApi } from '../api/create-api.js';
-import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
+import { createEmulator } from '../emulator/create-emulator.js';
 import { ConfigError, loadConfig, usesEmulator } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { parseClusterUrl } from '../shared/redis.js';
-import { createTranslationWorker } from '../worker/create-worker.js';
-import { startMetricsServer } from '../worker/metrics-server.js';
-import { workerRegistry } from '../worker/metrics.js';
+import { ReleaseRegistry } from '../shared/release-registry.js';
+import { exitOnSignals } from '../shared/shutdown.js';
+import { startWorker } from '../worker/start-worker.js';
 import { redisAnswers, redisServerInstalled, startPrivateRedis } from './local-redis.js';
 
 function fail(message: string): never {
@@ -27,7 +27,9 @@ try {
 }
 
 const notes: string[] = [];
-let stopRedis: (() => void) | undefined;
+// Released in reverse: the API stops first (its open waits still get answers from the running
+// worker), then the worker, the emulator and the private Redis.
+const releasers = new ReleaseRegistry();
 // A cluster is taken as configured; only a single Redis may be replaced by a private one.
 if (!parseClusterUrl(config.REDIS_URL) && !(await redisAnswers(config.REDIS_URL))) {
   if (!redisServerInstalled()) {
@@ -38,37 +40,33 @@ if (!parseClusterUrl(config.REDIS_URL) && !(await redisAnswers(config.REDIS_URL)
     );
   }
   const redis = await startPrivateRedis();
-  stopRedis = redis.stop;
+  releasers.add('private redis', () => redis.stop());
   config = loadConfig(undefined, { REDIS_URL: redis.url });
   notes.push(`No Redis answered, so a private redis-server runs at ${redis.url} (nothing kept on disk).`);
 }
 
 // Readable lines for a person at a terminal; JSON when piped or collected.
 const logger = createLogger(config, 'translation-service', { pretty: process.stdout.isTTY === true });
-let emulator: Emulator | undefined;
 if (usesEmulator(config)) {
-  emulator = await createEmulator({ port: config.EMULATOR_PORT, latencyMs: config.EMULATOR_LATENCY_MS });
+  const emulator = await createEmulator({
+    port: config.EMULATOR_PORT,
+    latencyMs: config.EMULATOR_LATENCY_MS,
+  });
+  releasers.add('emulator', () => emulator.close());
   notes.push(
     `EMULATED TRANSLATIONS: no Google credentials are set, so the built-in Google Translate emulator at ${emulator.url}`,
     'answers instead of Google (its output looks like "[en] your text"). Set GOOGLE_TRANSLATE_API_KEY for real translations.',
   );
 }
 
+const worker = await startWorker(config, logger);
+// Each part bounds every step of its own release.
+releasers.add('worker', () => worker.close(), null);
 const api = createApi({ config, logger });
+releasers.add('api', () => api.close(), null);
 await api.ready();
 const { url } = await api.listen();
-const worker = createTranslationWorker({ config, logger });
-await worker.worker.waitUntilReady();
-const workerMetrics =
-  config.WORKER_METRICS_PORT === undefined
-    ? undefined
-    : await startMetricsServer({
-        registry: workerRegistry,
-        port: config.WORKER_METRICS_PORT,
-        host: config.HOST,
-        token: config.METRICS_TOKEN,
-      });
-if (workerMetrics) notes.push(`Worker metrics: ${workerMetrics.url}/metrics (API metrics: ${url}/metrics).`);
+if (worker.metricsUrl) notes.push(`Worker metrics: ${worker.metricsUrl} (API metrics: ${url}/metrics).`);
 
 const line = '='.repeat(78);
 process.stdout.write(
@@ -84,16 +82,4 @@ process.stdout.write(
   ].join('\n') + '\n',
 );
 
-let stopping = false;
-async function stop() {
-  if (stopping) process.exit(1);
-  stopping = true;
-  await api.close();
-  await worker.close();
-  await workerMetrics?.close();
-  await emulator?.close();
-  stopRedis?.();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void stop());
-process.on('SIGINT', () => void stop());
+exitOnSignals(logger, 'stopping', () => releasers.release());

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
 import type { Config } from './config.js';
 
 export type { Logger };
@@ -20,8 +21,10 @@ export function createLogger(
   name: string,
   options: LoggerOptions = {},
 ): Logger {
+  // Loaded only when asked for (a terminal): the services log JSON and need none of its modules.
+  const pretty = (): typeof Pretty => createRequire(import.meta.url)('pino-pretty') as typeof Pretty;
   const destination = options.pretty
-    ? pretty({
+    ? pretty()({
         colorize: true,
         sync: true,
         translateTime: 'SYS:HH:MM:ss.l',

@@ -8,11 +8,13 @@ import { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
+import { ReleaseRegistry } from '../shared/release-registry.js';
+import { closeWorkers, closeWorkersTimeoutMs } from './close-workers.js';
 import { emitJobEvents } from './job-events.js';
 import { logFailedJobs } from './job-failure-log.js';
 import { traceJobs } from './job-tracing.js';
 import { recordWorkerMetrics } from './metrics.js';
-import { providerId, TranslationCache } from '../shared/translation-cache.js';
+import { TranslationCache } from '../shared/translation-cache.js';
 import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
@@ -21,6 +23,7 @@ import { FailurePolicy } from './failure-policy.js';
 import { QuotaBackoff } from './quota-backoff.js';
 import { createTranslateProcessor } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
+import { compileWorkerOptions } from './worker-options.js';
 
 export interface TranslationWorker {
   worker: Worker;
@@ -31,6 +34,7 @@ export interface TranslationWorker {
 }
 
 export interface CreateWorkerDeps {
+  /** Compiled once into the consumers' options; the provider chain's factories read it too. */
   config: Config;
   logger: Logger;
   /** Defaults to the Google client built from config. */
@@ -38,7 +42,11 @@ export interface CreateWorkerDeps {
 }
 
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
-  const connection = createRedis(config.REDIS_URL, 'blocking');
+  const options = compileWorkerOptions(config);
+  const { consumer } = options;
+  const releasers = new ReleaseRegistry(logger);
+  const connection = createRedis(consumer.redisUrl, 'blocking');
+  releasers.add('redis (worker)', () => connection.disconnect());
   const events = new EventBus();
   recordWorkerMetrics(events);
   logFailedJobs(events, logger, QUEUE_NAMES.translate);
@@ -47,39 +55,40 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   const provider = new ProviderBatcher(
     new InstrumentedTranslator(
       new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, events),
-      { tracing: config.TRACING_ENABLED, events },
+      { tracing: options.tracing, events },
     ),
     providerBatcherOptions(config),
   );
-  const batch = createBatchWorkers({ config, logger, translator: provider });
+  const batch = createBatchWorkers({ options: options.batch, logger, translator: provider, releasers });
   const cache = {
     // On BullMQ's own connection: a job's cache writes and the end of its in-flight marks are sent
     // before the job's completion on the same socket, so Redis applies them first without the job
     // waiting for them (see translate-processor.ts).
-    store: new TranslationCache(connection, config.QUEUE_PREFIX, config.CACHE_TTL_S),
-    providerId: providerId(config),
+    store: new TranslationCache(connection, consumer.prefix, options.cache.ttlS),
+    providerId: options.cache.providerId,
   };
   // Quota pauses apply to the whole queue, every worker of the fleet (BullMQ's limiter key).
-  const queue = new Queue(QUEUE_NAMES.translate, { connection, prefix: config.QUEUE_PREFIX });
+  const queue = new Queue(QUEUE_NAMES.translate, { connection, prefix: consumer.prefix });
+  releasers.add('translate queue (rate limit)', () => queue.close());
   const processor = createTranslateProcessor({
     translator: provider,
     logger,
     failures: new FailurePolicy({
       rateLimit: (ms) => queue.rateLimit(ms),
-      quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
-      maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+      quotaBackoff: new QuotaBackoff(consumer.quotaPauseMs),
+      maxQuotaRequeues: consumer.quotaRetries,
     }),
     cache,
-    batching: config.PROVIDER_BATCHING,
+    batching: options.batching,
   });
-  const worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
+  const worker = new Worker(QUEUE_NAMES.translate, traceJobs(options.tracing, processor), {
     connection,
-    prefix: config.QUEUE_PREFIX,
+    prefix: consumer.prefix,
     // Recorded on each job as `processedBy`: which process did the work.
     name: `${hostname()}:${process.pid}`,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.LOCK_DURATION_MS,
-    stalledInterval: config.STALLED_INTERVAL_MS,
+    concurrency: options.concurrency,
+    lockDuration: consumer.lockDurationMs,
+    stalledInterval: consumer.stalledIntervalMs,
     maxStalledCount: 1,
     // Kept although the quota pause now goes through queue.rateLimit: BullMQ (5.81) only checks the
     // pause (the queue's limiter key) when a job is fetched if the worker has a `limiter` or the
@@ -91,27 +100,13 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   for (const consumer of [w, batch.chunks, batch.webhooks]) emitJobEvents(consumer, events);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
 
-  let closing: Promise<void> | undefined;
-  return {
-    worker: w,
-    batch,
-    close() {
-      closing ??= (async () => {
-        const batchClosed = batch.close();
-        // worker.close() waits for jobs in flight without a bound of its own.
-        const graceful = w.close().then(() => true);
-        const timer = new Promise<boolean>((resolve) =>
-          setTimeout(resolve, config.SHUTDOWN_GRACE_MS, false).unref(),
-        );
-        if (!(await Promise.race([graceful, timer]))) {
-          logger.warn('shutdown grace period over: closing with jobs in flight (they will be retried)');
-          await Promise.race([w.close(true), new Promise((r) => setTimeout(r, 2000).unref())]);
-        }
-        await batchClosed;
-        await Promise.race([queue.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
-        connection.disconnect();
-      })();
-      return closing;
-    },
-  };
+  // Registered last, so released first: the consumers stop (together, under one grace period)
+  // before the queues and connections they use.
+  releasers.add(
+    'workers',
+    () => closeWorkers([w, batch.chunks, batch.webhooks], consumer.shutdownGraceMs, logger),
+    closeWorkersTimeoutMs(consumer.shutdownGraceMs),
+  );
+
+  return { worker: w, batch, close: () => releasers.release() };
 }

@@ -10,12 +10,20 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { batchWebhookJobData, type BatchWebhookJobResult } from '../shared/jobs/batch-webhook-job.js';
 import { toStatusResponse, type BatchStore } from '../shared/batch-store.js';
 import { webhookSignature } from '../shared/batch-webhook.js';
-import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { guardedLookup, isPrivateAddress } from '../shared/webhook-address-guard.js';
 
+export interface WebhookDeliveryOptions {
+  /** Signs every delivery; without it nothing is delivered (WEBHOOK_SECRET). */
+  secret: string | undefined;
+  /** Lets callbacks reach private addresses: tests and closed networks only (WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+  /** How long a receiver gets to answer (WEBHOOK_TIMEOUT_MS). */
+  timeoutMs: number;
+}
+
 export interface WebhookDeps {
-  config: Pick<Config, 'WEBHOOK_SECRET' | 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>;
+  options: WebhookDeliveryOptions;
   store: BatchStore;
   logger: Logger;
 }
@@ -25,14 +33,14 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     const parsed = batchWebhookJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('malformed webhook job');
     const { batch_id: batchId, url } = parsed.data;
-    const secret = deps.config.WEBHOOK_SECRET;
+    const secret = deps.options.secret;
     if (!secret) throw new UnrecoverableError('WEBHOOK_SECRET is not set');
     const state = await deps.store.state(batchId);
     if (!state) return { skipped: 'batch expired' };
     const body = JSON.stringify(toStatusResponse(state));
     const target = new URL(url);
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!deps.config.WEBHOOK_ALLOW_PRIVATE && isIP(host) && isPrivateAddress(host)) {
+    if (!deps.options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
       throw new UnrecoverableError('callback URL points to a private address');
     }
     try {
@@ -46,7 +54,7 @@ export function createWebhookProcessor(deps: WebhookDeps) {
           'x-batch-id': batchId,
           'x-delivery-attempt': String(job.attemptsMade + 1),
         },
-        deps.config,
+        deps.options,
       );
       if (status < 200 || status >= 300) throw new Error(`receiver answered ${status}`);
       deps.logger.info({ batchId, status, attempt: job.attemptsMade + 1 }, 'webhook delivered');
@@ -68,7 +76,7 @@ function post(
   url: URL,
   body: string,
   headers: Record<string, string>,
-  config: WebhookDeps['config'],
+  options: WebhookDeliveryOptions,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
@@ -76,8 +84,8 @@ function post(
       {
         method: 'POST',
         headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-        timeout: config.WEBHOOK_TIMEOUT_MS,
-        ...(config.WEBHOOK_ALLOW_PRIVATE ? {} : { lookup: guardedLookup }),
+        timeout: options.timeoutMs,
+        ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
       },
       (res) => {
         res.resume(); // the receiver's body is not needed

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Config } from '../../shared/config.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { batchResultsQuery } from '../../shared/batch-schemas.js';
 import { toStatusResponse, isFinal, type BatchState } from '../../shared/batch-store.js';
@@ -13,7 +12,16 @@ import { validate } from '../http/validate.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function batchRoutes(config: Config, service: BatchService): Router {
+export interface BatchRouteOptions {
+  /** Largest batch body (MAX_BATCH_BODY_BYTES). */
+  maxBodyBytes: number;
+  /** Longest `Prefer: wait` honoured (SYNC_WAIT_MAX_MS). */
+  syncWaitMaxMs: number;
+  /** How often an event stream reads the batch (BATCH_EVENTS_INTERVAL_MS). */
+  eventsIntervalMs: number;
+}
+
+export function batchRoutes(options: BatchRouteOptions, service: BatchService): Router {
   const router = Router();
 
   const batchId = (raw: unknown): string => {
@@ -29,7 +37,7 @@ export function batchRoutes(config: Config, service: BatchService): Router {
 
   router
     .route('/v1/batches')
-    .post(...jsonBody(config.MAX_BATCH_BODY_BYTES), async (req, res) => {
+    .post(...jsonBody(options.maxBodyBytes), async (req, res) => {
       const key = req.get('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw new ValidationError([
@@ -37,7 +45,7 @@ export function batchRoutes(config: Config, service: BatchService): Router {
         ]);
       }
       // No wait unless the client asks for one: batches are asynchronous by default.
-      const waitMs = preferredWaitMs(req.get('prefer'), 0, config.SYNC_WAIT_MAX_MS);
+      const waitMs = preferredWaitMs(req.get('prefer'), 0, options.syncWaitMaxMs);
       // Idempotency keys are per client: two API keys using the same key get their own batches.
       const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
       const state = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
@@ -95,7 +103,7 @@ export function batchRoutes(config: Config, service: BatchService): Router {
         store: service.store,
         batchId: id,
         lastEventId: req.get('last-event-id'),
-        intervalMs: config.BATCH_EVENTS_INTERVAL_MS,
+        intervalMs: options.eventsIntervalMs,
         signal: stream.signal,
       });
       stream.abort();

@@ -1,6 +1,10 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../shared/errors.js';
+import { withTimeout } from '../../shared/timeout.js';
+
+/** A readiness probe answers within a second: a Redis slower than that is not ready. */
+const READINESS_PING_MS = 1000;
 
 export interface HealthState {
   redis: Redis;
@@ -16,10 +20,11 @@ export function healthRoutes({ redis, draining }: HealthState): Router {
   router.get('/readyz', async (_req, res) => {
     if (draining()) throw new UnavailableError('Shutting down.');
     if (redis.status !== 'ready') throw new UnavailableError('Redis is unavailable.');
-    const ping = await Promise.race([
+    const ping = await withTimeout(
       redis.ping().catch(() => 'error'),
-      new Promise<string>((resolve) => setTimeout(resolve, 1000, 'timeout').unref()),
-    ]);
+      READINESS_PING_MS,
+      () => 'timeout',
+    );
     if (ping !== 'PONG') throw new UnavailableError('Redis is unavailable.');
     res.json({ status: 'ready' });
   });

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Config } from '../../shared/config.js';
 import { translateRequestSchema } from '../../shared/schemas.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
@@ -7,15 +6,25 @@ import { preferredWaitMs } from '../http/prefer-wait.js';
 import { validate } from '../http/validate.js';
 import type { TranslationService } from '../translation-service.js';
 
-export function translateRoutes(config: Config, service: TranslationService): Router {
+export interface TranslateRouteOptions {
+  /** Longest text accepted (MAX_TEXT_CHARS). */
+  maxTextChars: number;
+  /** Largest JSON body (MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+  /** Wait for the result without a `Prefer: wait` (SYNC_WAIT_MS), and the longest wait asked (SYNC_WAIT_MAX_MS). */
+  syncWaitMs: number;
+  syncWaitMaxMs: number;
+}
+
+export function translateRoutes(options: TranslateRouteOptions, service: TranslationService): Router {
   const router = Router();
-  const schema = translateRequestSchema(config.MAX_TEXT_CHARS);
+  const schema = translateRequestSchema(options.maxTextChars);
 
   router
     .route('/v1/translate')
-    .post(...jsonBody(config.MAX_BODY_BYTES), async (req, res) => {
+    .post(...jsonBody(options.maxBodyBytes), async (req, res) => {
       const request = validate(schema, req.body);
-      const waitMs = preferredWaitMs(req.get('prefer'), config.SYNC_WAIT_MS, config.SYNC_WAIT_MAX_MS);
+      const waitMs = preferredWaitMs(req.get('prefer'), options.syncWaitMs, options.syncWaitMaxMs);
       // A client that goes away stops waiting (the response is the signal); its job still
       // completes and can be fetched.
       // The service reports the outcome (translate:submitted), for metrics.

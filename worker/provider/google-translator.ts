@@ -8,6 +8,7 @@
 import { Translate } from '@google-cloud/translate/build/src/v2/index.js';
 import { providerSettings, type Config } from '../../shared/config.js';
 import type { TextFormat } from '../../shared/schemas.js';
+import { withTimeout } from '../../shared/timeout.js';
 
 export interface ProviderRequest {
   /** Up to 128 segments; the caller respects Google's per-request limits. */
@@ -54,15 +55,9 @@ export class GoogleTranslator implements Translator {
     // The client's `timeout` option is dropped on the way down (teeny-request hands it to node-fetch 3,
     // which no longer has one), so the call is bounded here. The socket of a call given up on stays
     // open until the provider answers or closes it; the job is free to be retried at once.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ProviderTimeoutError(this.timeoutMs)), this.timeoutMs);
+    return withTimeout(this.call(request), this.timeoutMs, () => {
+      throw new ProviderTimeoutError(this.timeoutMs);
     });
-    try {
-      return await Promise.race([this.call(request), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async call(request: ProviderRequest): Promise<ProviderTranslation[]> {

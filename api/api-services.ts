@@ -1,0 +1,152 @@
+/**
+ * Builds the API's long-lived services: one producer Redis connection (fails fast), one Queue per
+ * queue, one QueueEvents reader and one JobWaiter per process, the packer, the translation and
+ * batch services. Each registers its release as it is created; HTTP is served by create-api.ts.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import type { Router } from 'express';
+import { EventBus } from '../shared/events.js';
+import type { Logger } from '../shared/logger.js';
+import { QUEUE_NAMES } from '../shared/queues.js';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../shared/redis.js';
+import { RedisKeys } from '../shared/redis/keys.js';
+import type { ReleaseRegistry } from '../shared/release-registry.js';
+import { TranslationCache } from '../shared/translation-cache.js';
+import type { ApiOptions } from './api-options.js';
+import { queueDashboard } from './admin/queue-dashboard.js';
+import type { BatchService } from './batch-service.js';
+import { CharBudget } from './char-budget.js';
+import { JobWaiter } from './job-waiter.js';
+import { recordApiMetrics, trackOpenWaits } from './metrics.js';
+import { QueueDepthSampler } from './queue-depth.js';
+import { startQueueDepthSampler } from './queue-depth-sampler.js';
+import { RequestPacker } from './request-packer.js';
+import { TranslationService } from './translation-service.js';
+
+export interface ApiServices {
+  /** The producer connection: fails fast, so a request gets 503 at once while Redis is away. */
+  redis: Redis;
+  queue: Queue;
+  waiter: JobWaiter;
+  translations: TranslationService;
+  /**
+   * The batch service, built on first use: most requests never touch batches, and its modules
+   * (request parsing, chunk planning, the store, the callback address guard) cost memory at start.
+   */
+  batches(): Promise<BatchService>;
+  /** Ends the batch event streams, if batches were ever used (at shutdown). */
+  endBatchStreams(): void;
+  queueDepth: QueueDepthSampler;
+  /** The queue dashboard, when ADMIN_TOKEN is set. */
+  dashboard?: Router;
+  /** Resolves once Redis answered and the events reader is running. */
+  ready(): Promise<void>;
+}
+
+export function buildApiServices(
+  options: ApiOptions,
+  logger: Logger,
+  releasers: ReleaseRegistry,
+): ApiServices {
+  const { prefix } = options;
+  // Auto-pipelining writes every command of one event-loop turn in one go: under load that is one
+  // socket write for hundreds of requests' cache reads and job adds instead of one each.
+  const redis = createRedis(options.redisUrl, 'producer', { enableAutoPipelining: true });
+  // Domain parts report what happened on this bus; the metrics subscribe (api/metrics.ts).
+  const events = new EventBus();
+  recordApiMetrics(events);
+  releasers.add('redis (producer)', () => redis.disconnect());
+  const eventsConnection = createRedis(options.redisUrl, 'blocking');
+  releasers.add('redis (events)', () => eventsConnection.disconnect());
+  // Errors are reported through readiness and 503s; without listeners ioredis would print them all.
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (producer) error'));
+  eventsConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis (events) error'));
+
+  const queue = new Queue(QUEUE_NAMES.translate, {
+    connection: redis,
+    prefix,
+    defaultJobOptions: options.translateJobOptions,
+  });
+  queue.on('error', (err) => logger.debug({ err: err.message }, 'queue error'));
+  const queueEvents = new QueueEvents(QUEUE_NAMES.translate, { connection: eventsConnection, prefix });
+  queueEvents.on('error', (err) => logger.debug({ err: err.message }, 'queue events error'));
+  // Queue and events reader close together: each waits on Redis, and the bound is per release.
+  releasers.add('translate queue', () => Promise.allSettled([queueEvents.close(), queue.close()]));
+  const waiter = new JobWaiter({
+    queueEvents,
+    redis,
+    jobKey: (id) => new RedisKeys(prefix).job(QUEUE_NAMES.translate, id),
+  });
+  releasers.add('job waiter', () => waiter.close());
+  const budget = new CharBudget(redis, { prefix, dailyChars: options.dailyChars, logger, events });
+  const packer = new RequestPacker({
+    queue,
+    redis,
+    waiter,
+    cache: new TranslationCache(redis, prefix, options.cache.ttlS),
+    packing: options.packing.enabled,
+    maxChars: options.packing.maxChars,
+  });
+  const translations = new TranslationService({
+    queue,
+    redis,
+    waiter,
+    packer,
+    budget,
+    providerId: options.cache.providerId,
+    maxOpenWaits: options.maxOpenWaits,
+    tracing: options.tracing,
+    events,
+  });
+  const queueDepth = new QueueDepthSampler([queue]);
+  releasers.add(
+    'open waits metric',
+    trackOpenWaits(() => waiter.size),
+  );
+
+  let batches: Promise<BatchService> | undefined;
+  let batchService: BatchService | undefined;
+  const loadBatches = async (): Promise<BatchService> => {
+    const { BatchService } = await import('./batch-service.js');
+    batchService = new BatchService({
+      options: options.batches,
+      logger,
+      redis,
+      budget,
+      releasers,
+      events,
+    });
+    return batchService;
+  };
+  // Handles on the other queues for queue-depth metrics and the dashboard (they share the connection).
+  const otherQueues = Object.values(QUEUE_NAMES)
+    .filter((name) => name !== QUEUE_NAMES.translate)
+    .map((name) => new Queue(name, { connection: redis, prefix }));
+  for (const q of otherQueues) q.on('error', (err) => logger.debug({ err: err.message }, 'queue error'));
+  releasers.add('other queues', () => Promise.allSettled(otherQueues.map((q) => q.close())));
+  const allQueues = [queue, ...otherQueues];
+  releasers.add(
+    'queue depth sampler',
+    startQueueDepthSampler(allQueues, options.queueMetricsIntervalMs, logger, events),
+  );
+
+  return {
+    redis,
+    queue,
+    waiter,
+    translations,
+    batches: () =>
+      (batches ??= loadBatches().catch((err: unknown) => {
+        batches = undefined;
+        throw err;
+      })),
+    endBatchStreams: () => batchService?.endStreams(),
+    queueDepth,
+    ...(options.admin ? { dashboard: queueDashboard({ ...options.admin, queues: allQueues }) } : {}),
+    async ready() {
+      await queueEvents.waitUntilReady();
+      await queue.waitUntilReady();
+    },
+  };
+}
