@@ -40,7 +40,10 @@ export interface CompiledGlossary {
  * Compiles entries into a matcher. An empty or whitespace-only source is ignored; when two entries
  * have the same source (after case folding), the later one wins, as a later line of a file would.
  */
-export function compileGlossary(entries: readonly GlossaryEntry[], options: GlossaryOptions = {}): CompiledGlossary {
+export function compileGlossary(
+  entries: readonly GlossaryEntry[],
+  options: GlossaryOptions = {},
+): CompiledGlossary {
   const caseSensitive = options.caseSensitive ?? false;
   const terms = new Map<string, string>();
   for (const { source, target } of entries) {
@@ -115,7 +118,12 @@ function keyEnd(text: string, i: number, to: number): number {
  * overlapping. Word boundaries are checked against the real neighbours in `text`, so a range cut
  * between two placeholders still sees whole words.
  */
-export function findGlossaryTerms(glossary: CompiledGlossary, text: string, from = 0, to = text.length): GlossaryMatch[] {
+export function findGlossaryTerms(
+  glossary: CompiledGlossary,
+  text: string,
+  from = 0,
+  to = text.length,
+): GlossaryMatch[] {
   const found: GlossaryMatch[] = [];
   if (glossary.byFirstWord.size === 0 || from >= to) return found;
   // Only the range is folded (a text cut between placeholders is searched range by range).
@@ -123,7 +131,9 @@ export function findGlossaryTerms(glossary: CompiledGlossary, text: string, from
   let i = from;
   while (i < to) {
     const end = from + keyEnd(folded, i - from, to - from);
-    const startsWord = !(isSpacedWordChar(charAround(text, i - 1, true)) && isSpacedWordChar(charAround(text, i, false)));
+    const startsWord = !(
+      isSpacedWordChar(charAround(text, i - 1, true)) && isSpacedWordChar(charAround(text, i, false))
+    );
     const match = startsWord ? longestAt(glossary, text, folded, from, i, end, to) : undefined;
     if (match) {
       found.push(match);
@@ -151,7 +161,8 @@ function longestAt(
     const end = start + term.folded.length;
     if (end > to || !folded.startsWith(term.folded, start - from)) continue;
     // The term must not end inside a word: "bucket" is not in "buckets".
-    if (isSpacedWordChar(charAround(text, end - 1, true)) && isSpacedWordChar(charAround(text, end, false))) continue;
+    if (isSpacedWordChar(charAround(text, end - 1, true)) && isSpacedWordChar(charAround(text, end, false)))
+      continue;
     return { start, end, target: term.target };
   }
   return undefined;

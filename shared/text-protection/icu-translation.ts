@@ -68,7 +68,7 @@ export function protectIcu(message: string, options: IcuProtectOptions = {}): Pr
     const structure: MessageFormatElement[] = [];
     const tags = new Map<number, TagElement>();
     const pieces = protectTextPieces(
-      piecesOf(elements, structure, tags),
+      icuPieces(elements, structure, tags),
       options.kinds ?? [],
       options.glossary,
     );
@@ -98,7 +98,7 @@ export function protectIcu(message: string, options: IcuProtectOptions = {}): Pr
 }
 
 /** Literal text is prose; tags become elements; everything else is a span standing for its element. */
-function piecesOf(
+function icuPieces(
   elements: readonly MessageFormatElement[],
   spanElements: Array<MessageFormatElement | undefined>,
   tags: Map<number, TagElement>,
@@ -109,7 +109,7 @@ function piecesOf(
     else if (el.type === TYPE.tag) {
       const id = tags.size;
       tags.set(id, el);
-      pieces.push({ type: 'open', tag: 'span', id }, ...piecesOf(el.children, spanElements, tags), {
+      pieces.push({ type: 'open', tag: 'span', id }, ...icuPieces(el.children, spanElements, tags), {
         type: 'close',
         tag: 'span',
         id,

@@ -41,7 +41,9 @@ function inventoryOf(source: string, tree: Root): Inventory {
     const slice = source.slice(startOf(node), endOf(node));
     if (node.type === 'inlineCode' || node.type === 'code') inv.code.push(slice);
     else if (node.type === 'html') inv.html.push(slice);
-    if (node.type === 'link' || node.type === 'image' || node.type === 'definition') inv.urls.push(node.url);
+    // A link broken as `[text] (url)` still has its URL, as an autolink: the form counts too.
+    if (node.type === 'link') inv.urls.push(`${slice.startsWith('[') ? 'link' : 'autolink'} ${node.url}`);
+    else if (node.type === 'image' || node.type === 'definition') inv.urls.push(`${node.type} ${node.url}`);
     if (INLINE_STRUCTURE.has(node.type)) inv.inline.push(node.type);
     else if (!PHRASING.has(node.type)) inv.blocks.push(node.type);
   });

@@ -16,7 +16,10 @@ const ENTRIES: GlossaryEntry[] = [
 ];
 
 const terms = (text: string, entries = ENTRIES, caseSensitive = false) =>
-  findGlossaryTerms(compileGlossary(entries, { caseSensitive }), text).map((m) => [text.slice(m.start, m.end), m.target]);
+  findGlossaryTerms(compileGlossary(entries, { caseSensitive }), text).map((m) => [
+    text.slice(m.start, m.end),
+    m.target,
+  ]);
 
 describe('glossary matching', () => {
   it('finds a multi-word term', () => {
@@ -45,18 +48,27 @@ describe('glossary matching', () => {
       ['bucket', '버킷'],
       ['bucket', '버킷'],
     ]);
-    expect(terms('Der Straße-Eimer', [{ source: 'straße', target: 'street' }])).toEqual([['Straße', 'street']]);
+    expect(terms('Der Straße-Eimer', [{ source: 'straße', target: 'street' }])).toEqual([
+      ['Straße', 'street'],
+    ]);
   });
 
   it('needs no spaces around terms in scripts written without them', () => {
-    expect(terms('これはバケットです', [{ source: 'バケット', target: 'bucket' }])).toEqual([['バケット', 'bucket']]);
+    expect(terms('これはバケットです', [{ source: 'バケット', target: 'bucket' }])).toEqual([
+      ['バケット', 'bucket'],
+    ]);
   });
 
   it('matches 10,000 entries on a 5,000-character text well under 50 ms', () => {
-    const entries = Array.from({ length: 10_000 }, (_, i) => ({ source: `term${i} word${i % 97}`, target: `t${i}` }));
+    const entries = Array.from({ length: 10_000 }, (_, i) => ({
+      source: `term${i} word${i % 97}`,
+      target: `t${i}`,
+    }));
     entries.push({ source: 'storage bucket', target: 'x' });
     const glossary = compileGlossary(entries);
-    const text = 'Put the file in a storage bucket and term42 word42 then term9999 word8 again. '.repeat(70).slice(0, 5000);
+    const text = 'Put the file in a storage bucket and term42 word42 then term9999 word8 again. '
+      .repeat(70)
+      .slice(0, 5000);
     findGlossaryTerms(glossary, text); // warm up
     // CPU time of this process, not wall time: other processes sharing the machine do not count.
     const started = process.cpuUsage();
@@ -72,14 +84,22 @@ describe('glossary protection', () => {
   const glossary = compileGlossary(ENTRIES);
 
   it('sends each term as its target, protected, and restores the target', () => {
-    const p = protect('Put it in a Storage Bucket on Acme Cloud, not {bucket}.', 'text', resolvePlaceholderKinds('auto'), {
-      glossary,
-    });
+    const p = protect(
+      'Put it in a Storage Bucket on Acme Cloud, not {bucket}.',
+      'text',
+      resolvePlaceholderKinds('auto'),
+      {
+        glossary,
+      },
+    );
     expect(p.providerText).toBe(
       `Put it in a ${SPAN}스토리지 버킷</span> on ${SPAN}Acme Cloud</span>, not ${SPAN}{bucket}</span>.`,
     );
     const translated = `${SPAN}Acme Cloud</span>의 ${SPAN}스토리지 버킷</span>에 넣으세요, ${SPAN}{bucket}</span> 말고.`;
-    expect(restore(translated, p)).toEqual({ ok: true, text: 'Acme Cloud의 스토리지 버킷에 넣으세요, {bucket} 말고.' });
+    expect(restore(translated, p)).toEqual({
+      ok: true,
+      text: 'Acme Cloud의 스토리지 버킷에 넣으세요, {bucket} 말고.',
+    });
   });
 
   it('reports a term whose target did not come back where its source was', () => {

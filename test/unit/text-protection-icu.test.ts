@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IcuSyntaxError, prepareText, resolvePlaceholderKinds, verifyIcu } from '../../shared/text-protection/index.js';
+import {
+  IcuSyntaxError,
+  prepareText,
+  resolvePlaceholderKinds,
+  verifyIcu,
+} from '../../shared/text-protection/index.js';
 
 const SPAN = '<span translate="no" class="notranslate tq-protected">';
 
@@ -11,7 +16,8 @@ function uppercaseProse(html: string): string {
     .join('');
 }
 
-const icu = (message: string, strict = false) => prepareText(message, { format: 'icu', placeholders: [], strict });
+const icu = (message: string, strict = false) =>
+  prepareText(message, { format: 'icu', placeholders: [], strict });
 
 describe('ICU messages', () => {
   it('sends each plural branch whole, with # protected, and prints the message back', () => {
@@ -33,7 +39,10 @@ describe('ICU messages', () => {
 
   it('lets a translation move # and arguments within a branch', () => {
     const p = icu('{n, plural, one {# file in {folder}} other {# files in {folder}}}');
-    const answers = [`${SPAN}{folder}</span> 안의 파일 ${SPAN}#</span>개`, `${SPAN}{folder}</span> 안의 파일 ${SPAN}#</span>개`];
+    const answers = [
+      `${SPAN}{folder}</span> 안의 파일 ${SPAN}#</span>개`,
+      `${SPAN}{folder}</span> 안의 파일 ${SPAN}#</span>개`,
+    ];
     expect(p.providerTexts).toHaveLength(2);
     expect(p.restore(answers)).toEqual({
       ok: true,
@@ -61,7 +70,7 @@ describe('ICU messages', () => {
   });
 
   it('keeps tags as elements the provider can move, and formatted arguments as they were', () => {
-    const message = "Read the <link>terms</link> and <b>accept {name}</b> by {when, date, short}";
+    const message = 'Read the <link>terms</link> and <b>accept {name}</b> by {when, date, short}';
     const p = icu(message);
     expect(p.providerTexts).toEqual([
       `Read the <span id="tq0">terms</span> and <span id="tq1">accept ${SPAN}{name}</span></span> by ${SPAN}{when}</span>`,
@@ -71,7 +80,9 @@ describe('ICU messages', () => {
       ok: true,
       text: '<b>{name} akzeptieren</b> und <link>AGB</link> lesen bis {when, date, short}',
     });
-    expect(p.restore([`<span id="tq0">AGB</span> lesen ${SPAN}{name}</span> ${SPAN}{when}</span>`])).toMatchObject({
+    expect(
+      p.restore([`<span id="tq0">AGB</span> lesen ${SPAN}{name}</span> ${SPAN}{when}</span>`]),
+    ).toMatchObject({
       ok: false,
       issues: [{ kind: 'icu_tag_changed', detail: 'element 1 (<span>) is missing' }],
     });
@@ -103,7 +114,9 @@ describe('ICU messages', () => {
 
   it('reports a # or an argument the provider altered or lost', () => {
     const p = icu('You have {count, plural, one {# message} other {# messages}}.');
-    expect(p.restore([`Sie haben ${SPAN}{Anzahl}</span>.`, `${SPAN}#</span> Nachricht`, 'Nachrichten'])).toEqual({
+    expect(
+      p.restore([`Sie haben ${SPAN}{Anzahl}</span>.`, `${SPAN}#</span> Nachricht`, 'Nachrichten']),
+    ).toEqual({
       ok: false,
       text: "Sie haben '{Anzahl}'.",
       issues: [
@@ -115,14 +128,17 @@ describe('ICU messages', () => {
 
   it('uses numbered tokens in strict mode', () => {
     const p = icu('{n, plural, one {# file in {folder}} other {# files}}', true);
-    expect(p.providerTexts).toEqual([`${SPAN}PH0</span> file in ${SPAN}PH1</span>`, `${SPAN}PH0</span> files`]);
+    expect(p.providerTexts).toEqual([
+      `${SPAN}PH0</span> file in ${SPAN}PH1</span>`,
+      `${SPAN}PH0</span> files`,
+    ]);
     expect(p.restore([`${SPAN}PH1</span>: ${SPAN}PH0</span> Datei`, `${SPAN}PH0</span> Dateien`])).toEqual({
       ok: true,
       text: '{n, plural, one {{folder}: # Datei} other {# Dateien}}',
     });
   });
 
-  it('rejects an invalid message with the parser\'s message', () => {
+  it("rejects an invalid message with the parser's message", () => {
     expect(() => icu('{n, plural, one {x}}')).toThrow(new IcuSyntaxError('MISSING_OTHER_CLAUSE', 19));
     expect(() => icu('{n, plural, one {x}}')).toThrow('MISSING_OTHER_CLAUSE at offset 19');
   });
@@ -130,7 +146,9 @@ describe('ICU messages', () => {
 
 describe('verifyIcu', () => {
   it('accepts a translation with the same structure', () => {
-    expect(verifyIcu('{n, plural, one {# a} other {# b}} {x}', '{x} {n, plural, one {# c} other {# d}}')).toEqual({ ok: true });
+    expect(
+      verifyIcu('{n, plural, one {# a} other {# b}} {x}', '{x} {n, plural, one {# c} other {# d}}'),
+    ).toEqual({ ok: true });
   });
 
   it('reports renamed arguments, changed keys, lost tags and output that does not parse', () => {
@@ -138,14 +156,22 @@ describe('verifyIcu', () => {
       ok: false,
       issues: [{ kind: 'icu_argument_changed', detail: 'arguments missing: "name"; added: "nombre"' }],
     });
-    expect(verifyIcu('{n, plural, one {# a} other {# b}}', '{n, plural, one {# a} few {# c} other {# b}}')).toEqual({
+    expect(
+      verifyIcu('{n, plural, one {# a} other {# b}}', '{n, plural, one {# a} few {# c} other {# b}}'),
+    ).toEqual({
       ok: false,
       issues: [
         { kind: 'icu_argument_changed', detail: '# appears 3 times, was 2' },
-        { kind: 'icu_key_changed', detail: 'plural/select keys "n,plural: one other" became "n,plural: few one other"' },
+        {
+          kind: 'icu_key_changed',
+          detail: 'plural/select keys "n,plural: one other" became "n,plural: few one other"',
+        },
       ],
     });
-    expect(verifyIcu('<b>x</b>', 'x')).toEqual({ ok: false, issues: [{ kind: 'icu_tag_changed', detail: 'tags "b" became ""' }] });
+    expect(verifyIcu('<b>x</b>', 'x')).toEqual({
+      ok: false,
+      issues: [{ kind: 'icu_tag_changed', detail: 'tags "b" became ""' }],
+    });
     expect(verifyIcu('{name} x', '{name x')).toEqual({
       ok: false,
       issues: [{ kind: 'icu_unparsable', detail: 'MALFORMED_ARGUMENT at offset 0' }],

@@ -122,7 +122,10 @@ describe('protect and restore', () => {
       `<p title="{title}">Hi ${SPAN}{name}</span> &amp; <b>${SPAN}%s</span></b></p><script>var a = "{x}";</script>`,
     );
     expect(restore(p.providerText, p)).toEqual({ ok: true, text: html });
-    expect(restore(p.providerText.replace('Hi', 'Hola'), p)).toEqual({ ok: true, text: html.replace('Hi', 'Hola') });
+    expect(restore(p.providerText.replace('Hi', 'Hola'), p)).toEqual({
+      ok: true,
+      text: html.replace('Hi', 'Hola'),
+    });
   });
 });
 
@@ -198,7 +201,10 @@ describe('the strict method (the retry)', () => {
   it('sends opaque numbered tokens and restores by number', () => {
     expect(p.providerText).toBe(`Hello ${SPAN}PH0</span>, you have ${SPAN}PH1</span> new ${SPAN}PH2</span>`);
     expect(restore(p.providerText, p)).toEqual({ ok: true, text });
-    expect(restore(uppercaseProse(p.providerText), p)).toEqual({ ok: true, text: 'HELLO {name}, YOU HAVE %s NEW %d' });
+    expect(restore(uppercaseProse(p.providerText), p)).toEqual({
+      ok: true,
+      text: 'HELLO {name}, YOU HAVE %s NEW %d',
+    });
   });
 
   it('reports a token that is unknown, lost or repeated', () => {
@@ -228,8 +234,11 @@ describe('prepareText for text and html', () => {
     expect(prepared.restore([`Hola ${SPAN}{name}</span>`])).toEqual({ ok: true, text: 'Hola {name}' });
   });
 
-  it('keeps today\'s behaviour without placeholders', () => {
-    const prepared = prepareText('Hi {name}', { format: 'text', placeholders: resolvePlaceholderKinds(undefined) });
+  it("keeps today's behaviour without placeholders", () => {
+    const prepared = prepareText('Hi {name}', {
+      format: 'text',
+      placeholders: resolvePlaceholderKinds(undefined),
+    });
     expect(prepared.providerFormat).toBe('text');
     expect(prepared.providerTexts).toEqual(['Hi {name}']);
     expect(prepared.restore(['Hola {nombre}'])).toEqual({ ok: true, text: 'Hola {nombre}' });
@@ -238,8 +247,12 @@ describe('prepareText for text and html', () => {
 
 describe('cost of "auto"', () => {
   it('protects and restores 10,000 texts of 200 characters quickly', () => {
-    const withPlaceholders = 'Dear {name}, your order %1$s of %d items ships ${date}. '.repeat(4).slice(0, 200);
-    const plain = 'Dear customer, your order of several items ships tomorrow morning. '.repeat(4).slice(0, 200);
+    const withPlaceholders = 'Dear {name}, your order %1$s of %d items ships ${date}. '
+      .repeat(4)
+      .slice(0, 200);
+    const plain = 'Dear customer, your order of several items ships tomorrow morning. '
+      .repeat(4)
+      .slice(0, 200);
     // CPU time of this process, not wall time: other processes sharing the machine do not count.
     const started = process.cpuUsage();
     for (let i = 0; i < 5000; i++) {
