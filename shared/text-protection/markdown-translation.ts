@@ -87,6 +87,12 @@ const LINE_BREAK = /\r?\n[ \t>]*/g;
 
 function proseWithBreaks(text: string, pieces: Piece[]): void {
   let at = 0;
+  // After a hard break (`  \n`, `\\\n`) the next line's prefix is syntax too, not prose.
+  const last = pieces[pieces.length - 1];
+  if (last?.type === 'span' && last.value.endsWith('\n')) {
+    at = /^[ \t>]*/.exec(text)![0].length;
+    last.value += text.slice(0, at);
+  }
   LINE_BREAK.lastIndex = 0;
   for (let m = LINE_BREAK.exec(text); m !== null; m = LINE_BREAK.exec(text)) {
     if (m.index > at) pieces.push({ type: 'text', text: text.slice(at, m.index) });

@@ -125,6 +125,20 @@ describe('Markdown documents', () => {
     expect(p.providerTexts).toEqual([`Hello ${SPAN}{name}</span>, run ${SPAN}\`x\`</span>.`]);
   });
 
+  it('keeps line breaks and the prefixes of continuation lines (CRLF, hard breaks, nesting) out of the prose', () => {
+    const md = '- item *with `code` inside*\r\n  - nested\\\r\n    more\r\n';
+    const p = markdown(md);
+    expect(p.providerTexts).toEqual([
+      `item <i id="tq0">with ${SPAN}\`code\`</span> inside</i>`,
+      `nested${SPAN}\\\r<br>    </span>more`,
+    ]);
+    expect(p.restore(p.providerTexts)).toEqual({ ok: true, text: md });
+    expect(p.restore(p.providerTexts.map(uppercaseProse))).toEqual({
+      ok: true,
+      text: '- ITEM *WITH `code` INSIDE*\r\n  - NESTED\\\r\n    MORE\r\n',
+    });
+  });
+
   it('sends nothing for a document without prose', () => {
     const p = markdown('```\ncode\n```\n');
     expect(p.providerTexts).toEqual([]);
