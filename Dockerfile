@@ -12,6 +12,7 @@ COPY emulator ./emulator
 COPY scripts ./scripts
 COPY bench ./bench
 COPY cli ./cli
+# `npm run build` also copies the Lua scripts (shared/redis/lua) into dist, which the runtime stage takes.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

@@ -23,12 +23,49 @@ export default tseslint.config(
     },
   },
   {
+    // Metrics by events: domain code emits (shared/events.ts) and never records a metric itself.
+    // Only the metrics modules, their HTTP plumbing and the wiring that subscribes them may import these.
+    files: ['api/**/*.ts', 'worker/**/*.ts'],
+    ignores: [
+      'api/metrics.ts',
+      'worker/metrics.ts',
+      'worker/metrics-server.ts',
+      'api/http/http-metrics.ts',
+      'api/routes/metrics-routes.ts',
+      'api/create-api.ts',
+      'worker/create-worker.ts',
+      'worker/main.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'prom-client',
+              message: 'Emit an event (shared/events.ts); the metrics modules subscribe.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/metrics.js'],
+              message: 'Emit an event (shared/events.ts); the metrics modules subscribe.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // shared/ is used by both processes and must not depend on either.
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: [
+            { name: 'prom-client', message: 'shared/ emits events (shared/events.ts), never metrics.' },
+          ],
           patterns: [
             {
               group: ['**/api/**', '**/worker/**', '../api/*', '../worker/*'],

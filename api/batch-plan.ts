@@ -1,29 +1,31 @@
 /**
- * Turns the items of a batch into chunk jobs: identical texts (same source, target and format)
- * are translated once, and distinct texts sharing (source, target, format) are packed into
- * provider requests of at most 128 segments and `maxChars` characters.
+ * Turns the items of a batch into chunk jobs: identical texts of one shape are translated once,
+ * and the distinct texts of each shape are packed (shared/provider-request/pack.ts) into provider
+ * requests of at most 128 segments and `maxChars` characters.
  */
-import { MAX_CHUNK_SEGMENTS, type BatchChunkJobData } from '../shared/batch-jobs.js';
+import type { BatchChunkJobData } from '../shared/jobs/batch-chunk-job.js';
 import type { StoredItem } from '../shared/batch-store.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
+import { packLimits } from '../shared/provider-request/limits.js';
+import { PackingQueue } from '../shared/provider-request/pack.js';
+import { shapeKey, type Shape } from '../shared/provider-request/shape.js';
 
 export type PlannedChunk = Omit<BatchChunkJobData, 'batch_id'>;
 
-interface Group {
-  target: string;
-  source: string | undefined;
-  format: 'text' | 'html';
+interface ShapeTexts {
+  shape: Shape;
   /** text → indexes of the items with that text, in first-seen order */
   texts: Map<string, number[]>;
 }
 
 export function planChunks(items: readonly StoredItem[], maxChars: number): PlannedChunk[] {
-  const groups = new Map<string, Group>();
+  const groups = new Map<string, ShapeTexts>();
   items.forEach((item, index) => {
-    const format = item.m ?? 'text';
-    const key = `${item.f ?? ''}\u0000${item.t}\u0000${format}`;
+    const shape: Shape = { target: item.t, source: item.f, format: item.m ?? 'text' };
+    const key = shapeKey(shape);
     let group = groups.get(key);
     if (!group) {
-      group = { target: item.t, source: item.f, format, texts: new Map() };
+      group = { shape, texts: new Map() };
       groups.set(key, group);
     }
     const indexes = group.texts.get(item.s);
@@ -31,34 +33,22 @@ export function planChunks(items: readonly StoredItem[], maxChars: number): Plan
     else group.texts.set(item.s, [index]);
   });
 
+  const limits = packLimits(maxChars);
   const chunks: PlannedChunk[] = [];
-  for (const group of groups.values()) {
-    let texts: string[] = [];
-    let indexes: number[][] = [];
-    let chars = 0;
-    const flush = () => {
-      if (texts.length === 0) return;
+  for (const { shape, texts } of groups.values()) {
+    const queue = new PackingQueue<[string, number[]]>(limits);
+    for (const entry of texts) queue.push(entry, countChars(entry[0]));
+    while (queue.size > 0) {
+      const pack = queue.take();
       chunks.push({
         chunk: chunks.length,
-        target: group.target,
-        ...(group.source ? { source: group.source } : {}),
-        format: group.format,
-        texts,
-        indexes,
+        target: shape.target,
+        ...(shape.source ? { source: shape.source } : {}),
+        format: shape.format,
+        texts: pack.map(([text]) => text),
+        indexes: pack.map(([, at]) => at),
       });
-      texts = [];
-      indexes = [];
-      chars = 0;
-    };
-    for (const [text, at] of group.texts) {
-      // A text longer than maxChars still goes, alone (MAX_TEXT_CHARS bounds it).
-      if (texts.length === MAX_CHUNK_SEGMENTS || (texts.length > 0 && chars + text.length > maxChars))
-        flush();
-      texts.push(text);
-      indexes.push(at);
-      chars += text.length;
     }
-    flush();
   }
   return chunks;
 }

@@ -6,16 +6,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  BATCH_JOB_NAMES,
-  batchChunkJobOptions,
-  batchWebhookJobOptions,
-  type BatchChunkJobData,
-} from '../shared/batch-jobs.js';
+import { batchChunkJob, batchChunkJobOptions } from '../shared/jobs/batch-chunk-job.js';
+import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
 import type { BatchResultsResponse } from '../shared/batch-schemas.js';
 import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
 import type { Config } from '../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
+import type { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
@@ -24,7 +22,6 @@ import type { CharBudget } from './char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
 import { redisCall } from './redis-call.js';
-import { batchesSubmitted, batchItemsSubmitted } from './metrics.js';
 
 export interface BatchServiceDeps {
   config: Config;
@@ -33,6 +30,8 @@ export interface BatchServiceDeps {
   redis: Redis;
   /** Daily character budget shared with sync requests: a batch counts every item's characters. */
   budget?: CharBudget;
+  /** Where accepted batches are reported (`batch:accepted`). @default none (nothing emitted) */
+  events?: EventBus;
 }
 
 export class BatchService {
@@ -95,7 +94,7 @@ export class BatchService {
     try {
       const { budget } = this.deps;
       if (budget?.enabled) {
-        const chars = parsed.items.reduce((n, item) => n + [...item.s].length, 0);
+        const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
         await this.redisCall(() => budget.reserve(chars));
       }
       await this.redisCall(() =>
@@ -105,13 +104,7 @@ export class BatchService {
         }),
       );
       await this.redisCall(
-        () =>
-          this.chunks.addBulk(
-            chunks.map((chunk) => ({
-              name: BATCH_JOB_NAMES.chunk,
-              data: { batch_id: id, ...chunk } satisfies BatchChunkJobData,
-            })),
-          ),
+        () => this.chunks.addBulk(chunks.map((chunk) => batchChunkJob({ batch_id: id, ...chunk }))),
         10_000,
       );
     } catch (err) {
@@ -126,8 +119,7 @@ export class BatchService {
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
       'batch accepted',
     );
-    batchesSubmitted.inc();
-    batchItemsSubmitted.inc(parsed.items.length);
+    this.deps.events?.emit('batch:accepted', { items: parsed.items.length });
     return {
       id,
       status: 'running',

@@ -5,33 +5,28 @@
  */
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
+import type { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
-import { budgetRefusals } from './metrics.js';
-
-// Check and count in one step, so concurrent API processes cannot overshoot together.
-const RESERVE_SCRIPT = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local n = tonumber(ARGV[1])
-if used + n > tonumber(ARGV[2]) then return -1 end
-local total = redis.call('INCRBY', KEYS[1], n)
-if total == n then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-return total`;
-
-type BudgetRedis = Redis & {
-  reserveChars(key: string, chars: number, budget: number, ttlMs: number): Promise<number>;
-};
+import { RedisKeys } from '../shared/redis/keys.js';
+import { redisScripts, type RedisScripts } from '../shared/redis/scripts.js';
 
 export class CharBudget {
-  private readonly redis: BudgetRedis;
+  private readonly scripts: RedisScripts;
+  private readonly keys: RedisKeys;
   private warnedDay = '';
 
   constructor(
     redis: Redis,
-    private readonly options: { prefix: string; dailyChars: number; logger: Logger },
+    private readonly options: {
+      prefix: string;
+      dailyChars: number;
+      logger: Logger;
+      /** Where refusals are reported (`budget:refused`). @default none (nothing emitted) */
+      events?: EventBus;
+    },
   ) {
-    if (!('reserveChars' in redis))
-      redis.defineCommand('reserveChars', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
-    this.redis = redis as BudgetRedis;
+    this.scripts = redisScripts(redis);
+    this.keys = new RedisKeys(options.prefix);
   }
 
   get enabled(): boolean {
@@ -43,14 +38,15 @@ export class CharBudget {
     if (!this.enabled) return;
     const now = new Date();
     const day = now.toISOString().slice(0, 10);
-    const total = await this.redis.reserveChars(
-      `${this.options.prefix}:budget:${day}`,
+    // Checked and counted in one step (reserve-chars-1.lua): API processes cannot overshoot together.
+    const total = await this.scripts.reserveChars(
+      this.keys.budgetDay(day),
       chars,
       this.options.dailyChars,
       2 * 86_400_000,
     );
     if (total >= 0) return;
-    budgetRefusals.inc();
+    this.options.events?.emit('budget:refused');
     if (this.warnedDay !== day) {
       this.warnedDay = day;
       this.options.logger.warn(

@@ -7,14 +7,17 @@ import { createServer, type Server } from 'node:http';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Express } from 'express';
 import type { Config } from '../shared/config.js';
+import { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
-import { QUEUE_NAMES, translateJobOptions } from '../shared/queues.js';
+import { translateJobOptions } from '../shared/jobs/translate-job.js';
+import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
+import { RedisKeys } from '../shared/redis/keys.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
 import { createApp } from './app.js';
 import { BatchService } from './batch-service.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
-import { trackOpenWaits } from './metrics.js';
+import { recordApiMetrics, trackOpenWaits } from './metrics.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
 import { CharBudget } from './char-budget.js';
 import { JobWaiter } from './job-waiter.js';
@@ -38,6 +41,8 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   // Auto-pipelining writes every command of one event-loop turn in one go: under load that is one
   // socket write for hundreds of requests' cache reads and job adds instead of one each.
   const redis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
+  const events = new EventBus();
+  recordApiMetrics(events);
   const eventsConnection = createRedis(config.REDIS_URL, 'blocking');
   // Errors are reported through readiness and 503s; without listeners ioredis would print them all.
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (producer) error'));
@@ -57,12 +62,13 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
   const waiter = new JobWaiter({
     queueEvents,
     redis,
-    jobKey: (id) => `${config.QUEUE_PREFIX}:${QUEUE_NAMES.translate}:${id}`,
+    jobKey: (id) => new RedisKeys(config.QUEUE_PREFIX).job(QUEUE_NAMES.translate, id),
   });
   const budget = new CharBudget(redis, {
     prefix: config.QUEUE_PREFIX,
     dailyChars: config.DAILY_CHAR_BUDGET,
     logger,
+    events,
   });
   const packer = new RequestPacker({
     queue,
@@ -81,6 +87,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     providerId: providerId(config),
     maxOpenWaits: config.MAX_OPEN_WAITS,
     tracing: config.TRACING_ENABLED,
+    events,
   });
   const queueDepth = new QueueDepthSampler([queue]);
 
@@ -88,7 +95,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
 
   let draining = false;
   let server: Server | undefined;
-  const batches = new BatchService({ config, logger, redis, budget });
+  const batches = new BatchService({ config, logger, redis, budget, events });
   // Handles on the other queues for queue-depth metrics and the dashboard (they share the connection).
   const otherQueues = Object.values(QUEUE_NAMES)
     .filter((name) => name !== QUEUE_NAMES.translate)
@@ -98,6 +105,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     [queue, ...otherQueues],
     config.QUEUE_METRICS_INTERVAL_MS,
     logger,
+    events,
   );
   const app = createApp({
     config,

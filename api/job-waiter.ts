@@ -8,7 +8,8 @@
  */
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { encodeJobFailure } from '../shared/errors.js';
+import { encodeJobFailure } from '../shared/jobs/job-failure.js';
+import { BullmqJobHashes, parseReturnValue } from '../shared/redis/bullmq-job-hash.js';
 
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };
@@ -52,7 +53,7 @@ export interface JobWaiterOptions {
   queueEvents: QueueEvents;
   /** Producer connection used by the sweep. */
   redis: Redis;
-  /** Key of a job hash: `${prefix}:${queue}:${id}`. */
+  /** Key of a job hash (RedisKeys.job for the queue). */
   jobKey: (jobId: string) => string;
   /** A wait this old gets its job read directly once per sweep. @default 1000 */
   sweepAfterMs?: number;
@@ -92,9 +93,11 @@ export class JobWaiter {
   private due: [Waiter, JobOutcome][] = [];
   private dueAt = 0;
   private answering: NodeJS.Immediate | undefined;
+  private readonly jobs: BullmqJobHashes;
 
   constructor(private readonly options: JobWaiterOptions) {
     const { queueEvents } = options;
+    this.jobs = new BullmqJobHashes(options.redis, options.jobKey);
     queueEvents.on('completed', ({ jobId, returnvalue }) =>
       this.settle(jobId, { status: 'completed', returnvalue: parseReturnValue(returnvalue) }),
     );
@@ -244,28 +247,12 @@ export class JobWaiter {
 
   /** Each job's outcome; undefined while it runs; 'missing' when it does not exist. */
   private async readOutcomes(jobIds: string[]): Promise<(JobOutcome | 'missing' | undefined)[]> {
-    const pipeline = this.options.redis.pipeline();
-    for (const id of jobIds)
-      pipeline.hmget(this.options.jobKey(id), 'finishedOn', 'returnvalue', 'failedReason', 'timestamp');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, fields]) => {
-      if (err) return undefined;
-      const [finishedOn, returnvalue, failedReason, timestamp] = fields as (string | null)[];
-      if (!timestamp) return 'missing';
-      if (!finishedOn) return undefined;
-      if (failedReason !== null && failedReason !== undefined && returnvalue === null) {
-        return { status: 'failed', failedReason };
-      }
-      return { status: 'completed', returnvalue: parseReturnValue(returnvalue ?? 'null') };
+    return (await this.jobs.read(jobIds)).map((job) => {
+      if (!job) return undefined;
+      if (job.state === 'missing') return 'missing';
+      if (job.state === 'failed') return { status: 'failed', failedReason: job.failedReason ?? '' };
+      if (job.state === 'completed') return { status: 'completed', returnvalue: job.returnvalue ?? null };
+      return undefined;
     });
-  }
-}
-
-function parseReturnValue(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
   }
 }

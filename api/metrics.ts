@@ -1,14 +1,20 @@
 /**
  * Prometheus metrics of the API process, in a registry of its own (served at GET /metrics).
- * The metric objects are module singletons so any API module can record into them; tests assert
- * deltas, since several stacks may share one process.
+ * Domain code never records into them (nor imports this module): it emits events
+ * (shared/events.ts) and {@link recordApiMetrics} turns each API instance's events into samples;
+ * the metric objects are exported for tests that read them. The registry is one per
+ * process, so several API instances of one process (tests) add up in it; tests assert deltas.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventBus } from '../shared/events.js';
 
 export const apiRegistry = new Registry();
 collectDefaultMetrics({ register: apiRegistry });
 
-/** By Express route pattern (never the raw path, to keep label values bounded) and status. */
+/**
+ * By Express route pattern (never the raw path, to keep label values bounded) and status. Recorded
+ * by the HTTP middleware (http/http-metrics.ts), not through events: it times HTTP, no domain rule.
+ */
 export const httpRequestDuration = new Histogram({
   name: 'http_request_duration_seconds',
   help: 'HTTP request duration by method, route pattern and status code.',
@@ -44,7 +50,7 @@ export const cacheMisses = new Counter({
   help: 'POST /v1/translate cache lookups that found nothing.',
   registers: [apiRegistry],
 });
-/** Identical requests in flight share one job (BullMQ deduplication). */
+/** Identical texts in flight share one job: a request joins the job named by the text's in-flight mark. */
 export const dedupJoined = new Counter({
   name: 'translation_dedup_joined_total',
   help: 'POST /v1/translate requests that joined an identical job already in flight.',
@@ -82,9 +88,28 @@ export function trackOpenWaits(source: () => number): () => void {
   return () => openWaitSources.delete(source);
 }
 
-/** Work refused because DAILY_CHAR_BUDGET is used up for the day (rel). */
+/** Work refused because DAILY_CHAR_BUDGET is used up for the day. */
 export const budgetRefusals = new Counter({
   name: 'translation_budget_refusals_total',
   help: 'Requests refused with 429 budget_exhausted (DAILY_CHAR_BUDGET used up).',
   registers: [apiRegistry],
 });
+
+/**
+ * Subscribes the API metrics to one API instance's events. Once per bus: a second subscription
+ * of the same bus would count everything twice.
+ */
+export function recordApiMetrics(events: EventBus): void {
+  events.on('translate:submitted', ({ outcome }) => translateRequests.inc({ outcome }));
+  events.on('cache:hit', () => cacheHits.inc());
+  events.on('cache:miss', () => cacheMisses.inc());
+  events.on('dedup:joined', () => dedupJoined.inc());
+  events.on('budget:refused', () => budgetRefusals.inc());
+  events.on('batch:accepted', ({ items }) => {
+    batchesSubmitted.inc();
+    batchItemsSubmitted.inc(items);
+  });
+  events.on('queue:sampled', ({ queue, counts }) => {
+    for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue, state }, n);
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * Packs sync translate requests into jobs. Requests that arrive in the same turn of the event loop
- * and share target, source and format become one job of up to 128 texts (Google's limit for one
+ * (or while the previous job of their shape is being queued) and share a shape become one job of up to 128 texts (Google's limit for one
  * request) and `maxChars` characters: one Redis add, one worker fetch and one completion event for
  * all of them instead of one each, so the queue's cost per request shrinks as load grows, while a
  * lone request waits for nothing. Each request is one item of its job, addressed as
@@ -15,14 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_NAMES } from '../shared/queues.js';
-import {
-  MAX_SEGMENTS_PER_REQUEST,
-  itemId,
-  parseItemId,
-  type TranslateJobData,
-  type Translation,
-} from '../shared/schemas.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
+import { packLimits, type PackLimits } from '../shared/provider-request/limits.js';
+import { PackingQueue } from '../shared/provider-request/pack.js';
+import { shapeKey } from '../shared/provider-request/shape.js';
+import { translateJob, type TranslateJobData } from '../shared/jobs/translate-job.js';
+import { itemId, parseItemId, type Translation } from '../shared/schemas.js';
+import { redisScripts, type RedisScripts } from '../shared/redis/scripts.js';
 import { parseCachedTranslation, type TranslationCache } from '../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
 import { redisCall } from './redis-call.js';
@@ -76,64 +75,26 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-interface Pack {
+/** The requests of one shape waiting to be packed. */
+interface ShapeRequests {
+  key: string;
   shape: PackRequest['shape'];
-  items: Pending[];
-  chars: number;
+  pending: PackingQueue<Pending>;
+  /** Packs of this shape sent and not yet queued (their place call or job add is under way). */
+  sending: number;
 }
-
-// KEYS: n cache keys, then n in-flight keys. ARGV: job id, mark TTL (ms), cache on ('1'/'0').
-// Answers one string per text: 'c' + cached JSON, 'j' + item id in flight, or 'n' + new index.
-const PLACE_SCRIPT = `
-local n = #KEYS / 2
-local out = {}
-local next = 0
-for i = 1, n do
-  local cached = false
-  if ARGV[3] == '1' then cached = redis.call('GET', KEYS[i]) end
-  if cached then
-    out[i] = 'c' .. cached
-  else
-    local owner = redis.call('GET', KEYS[n + i])
-    if owner then
-      out[i] = 'j' .. owner
-    else
-      redis.call('SET', KEYS[n + i], ARGV[1] .. '.' .. next, 'PX', ARGV[2])
-      out[i] = 'n' .. next
-      next = next + 1
-    end
-  end
-end
-return out`;
-
-// A pack that could not be queued: its marks (those naming this job) end, so no later request
-// joins an item that will never exist. KEYS: in-flight keys. ARGV: the job id.
-const UNPLACE_SCRIPT = `
-local prefix = ARGV[1] .. '.'
-for i = 1, #KEYS do
-  local owner = redis.call('GET', KEYS[i])
-  if owner and string.sub(owner, 1, #prefix) == prefix then redis.call('DEL', KEYS[i]) end
-end
-return 0`;
-
-type PlacingRedis = Redis & {
-  placeTexts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
-  unplaceTexts(numKeys: number, ...args: string[]): Promise<number>;
-};
 
 const DEFAULT_MARK_TTL_MS = 120_000;
 
 export class RequestPacker {
-  private readonly redis: PlacingRedis;
-  private readonly packs = new Map<string, Pack>();
+  private readonly scripts: RedisScripts;
+  private readonly packs = new Map<string, ShapeRequests>();
   private immediate: NodeJS.Immediate | undefined;
+  private readonly limits: PackLimits;
 
   constructor(private readonly options: RequestPackerOptions) {
-    if (!('placeTexts' in options.redis)) {
-      options.redis.defineCommand('placeTexts', { lua: PLACE_SCRIPT });
-      options.redis.defineCommand('unplaceTexts', { lua: UNPLACE_SCRIPT });
-    }
-    this.redis = options.redis as PlacingRedis;
+    this.limits = packLimits(options.maxChars);
+    this.scripts = redisScripts(options.redis);
   }
 
   /** Whether placing reads the cache (CACHE_TTL_S > 0). */
@@ -146,44 +107,62 @@ export class RequestPacker {
     return new Promise<Placement>((resolve, reject) => {
       const pending: Pending = { request, resolve, reject };
       if (!this.options.packing) {
-        void this.flush({ shape: request.shape, items: [pending], chars: 0 });
+        void this.flush(request.shape, [pending]);
         return;
       }
-      const key = `${request.shape.target}\u0000${request.shape.source ?? ''}\u0000${request.shape.format}`;
-      let pack = this.packs.get(key);
-      if (!pack) this.packs.set(key, (pack = { shape: request.shape, items: [], chars: 0 }));
-      pack.items.push(pending);
-      pack.chars += request.text.length;
-      if (pack.items.length >= MAX_SEGMENTS_PER_REQUEST || pack.chars >= this.options.maxChars) {
-        this.packs.delete(key);
-        void this.flush(pack);
-        return;
+      const key = shapeKey(request.shape);
+      let packing = this.packs.get(key);
+      if (!packing) {
+        packing = { key, shape: request.shape, pending: new PackingQueue(this.limits), sending: 0 };
+        this.packs.set(key, packing);
       }
-      // Everything that arrived during this turn of the event loop goes out together.
+      packing.pending.push(pending, countChars(request.text));
+      // A full job goes at once; the rest of this turn's requests go out together at its end.
+      while (packing.pending.full) this.send(packing, packing.pending.take());
+      if (packing.pending.size === 0) return;
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
-        const packs = [...this.packs.values()];
-        this.packs.clear();
-        for (const p of packs) void this.flush(p);
+        for (const p of this.packs.values()) if (p.sending === 0) this.sendAll(p);
       });
     });
   }
 
-  private async flush(pack: Pack): Promise<void> {
-    const { items, shape } = pack;
+  /**
+   * Sends what waits of one shape. Called at the end of a turn only when no earlier pack of the
+   * shape is still being queued; otherwise the requests keep collecting until it is (two Redis
+   * round trips at most), then go out together. Under a burst that makes a few large jobs instead
+   * of one small job per event-loop turn, and the worker's cost is per job (fetch, finish, event);
+   * a lone request still goes at the end of its turn.
+   */
+  private sendAll(packing: ShapeRequests): void {
+    while (packing.pending.size > 0) this.send(packing, packing.pending.take());
+    if (packing.sending === 0) this.packs.delete(packing.key);
+  }
+
+  private send(packing: ShapeRequests, items: Pending[]): void {
+    packing.sending += 1;
+    const sent = () => {
+      packing.sending -= 1;
+      if (packing.sending === 0) this.sendAll(packing);
+    };
+    void this.flush(packing.shape, items).then(sent, sent);
+  }
+
+  private async flush(shape: PackRequest['shape'], items: Pending[]): Promise<void> {
     const queueJobId = randomUUID();
     const { cache } = this.options;
     const registrations: WaitRegistration[] = [];
     let queued = false;
     try {
       const answers = await this.call(() =>
-        this.redis.placeTexts(
-          items.length * 2,
-          ...items.map((p) => cache.key(p.request.hash)),
-          ...items.map((p) => cache.inflightKey(p.request.hash)),
+        this.scripts.placeTexts(
+          {
+            cache: items.map((p) => cache.key(p.request.hash)),
+            inflight: items.map((p) => cache.inflightKey(p.request.hash)),
+          },
           queueJobId,
           this.options.markTtlMs ?? DEFAULT_MARK_TTL_MS,
-          cache.enabled ? '1' : '0',
+          cache.enabled,
         ),
       );
       const placements: (Placement | undefined)[] = [];
@@ -220,13 +199,16 @@ export class RequestPacker {
         placements.push({ kind: 'queued', ...owner, joined, ...(registration ? { registration } : {}) });
       });
       if (texts.length > 0) {
-        const data: TranslateJobData & { request_ids?: string[]; traceparent?: string } = {
-          texts,
-          ...shape,
-          ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
-          ...(traceparent ? { traceparent } : {}),
-        };
-        await this.call(() => this.options.queue.add(JOB_NAMES.translate, data, { jobId: queueJobId }));
+        const job = translateJob(
+          {
+            texts,
+            ...shape,
+            ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
+            ...(traceparent ? { traceparent } : {}),
+          },
+          queueJobId,
+        );
+        await this.call(() => this.options.queue.add(job.name, job.data, job.opts));
       }
       queued = true;
       // A joined job (of another pack) may have finished before its waits were registered: read
@@ -254,8 +236,11 @@ export class RequestPacker {
       // Texts marked for a job that was never added must not be joined by later requests (the
       // place call may even have run after it timed out here).
       if (!queued) {
-        void this.redis
-          .unplaceTexts(items.length, ...items.map((p) => cache.inflightKey(p.request.hash)), queueJobId)
+        void this.scripts
+          .unplaceTexts(
+            items.map((p) => cache.inflightKey(p.request.hash)),
+            queueJobId,
+          )
           .catch(() => undefined);
       }
       for (const p of items) p.reject(err);

@@ -5,16 +5,20 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, NotFoundError, decodeJobFailure } from '../shared/errors.js';
-import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
+import { AppError, NotFoundError } from '../shared/errors.js';
+import { decodeItemFailure, decodeJobFailure, type JobFailure } from '../shared/jobs/job-failure.js';
 import {
-  parseItemId,
   translateItemResult,
   translateJobData,
+  type TranslateJobData,
+} from '../shared/jobs/translate-job.js';
+import type { EventBus } from '../shared/events.js';
+import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
+import { countChars } from '../shared/provider-request/count-chars.js';
+import {
+  parseItemId,
   type JobResponse,
   type JobStatus,
-  type TranslateItemResult,
-  type TranslateJobData,
   type TranslateRequest,
   type TranslateResponse,
   type Translation,
@@ -23,7 +27,6 @@ import type { CharBudget } from './char-budget.js';
 import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
 import { placementItemId, type RequestPacker } from './request-packer.js';
 import { redisCall } from './redis-call.js';
-import { cacheHits, cacheMisses, dedupJoined } from './metrics.js';
 import { activeTraceparent, otel } from '../shared/tracing.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
@@ -44,11 +47,14 @@ export interface TranslationServiceDeps {
   maxOpenWaits?: number;
   /** TRACING_ENABLED: jobs carry the request's trace context (`traceparent`). @default false */
   tracing?: boolean;
+  /** Where submits, cache hits and misses and joins are reported. @default none (nothing emitted) */
+  events?: EventBus;
 }
 
 export class TranslationService {
   constructor(private readonly deps: TranslationServiceDeps) {}
 
+  /** Places a translate request and waits for it within `requestedWaitMs`; reports its outcome. */
   async submit(
     request: TranslateRequest,
     requestedWaitMs: number,
@@ -57,12 +63,34 @@ export class TranslationService {
     /** The HTTP request id, recorded in the job so worker log lines can carry it. */
     requestId?: string,
   ): Promise<SubmitResult> {
+    const { events } = this.deps;
+    const submitted = this.placeAndWait(request, requestedWaitMs, client, requestId);
+    if (!events) return submitted;
+    // A promise chain, not an async frame: held by each of thousands of waiting requests.
+    return submitted.then(
+      (result) => {
+        events.emit('translate:submitted', { outcome: result.kind });
+        return result;
+      },
+      (err: unknown) => {
+        events.emit('translate:submitted', { outcome: 'error' });
+        throw err;
+      },
+    );
+  }
+
+  private async placeAndWait(
+    request: TranslateRequest,
+    requestedWaitMs: number,
+    client?: WaitingClient,
+    requestId?: string,
+  ): Promise<SubmitResult> {
     // Held waits cost memory (a socket, a timer, a map entry): their number per process is bounded;
     // past the bound the work is still accepted and the client polls instead of waiting.
     const waitMs = this.deps.waiter.size >= (this.deps.maxOpenWaits ?? Infinity) ? 0 : requestedWaitMs;
     const { text, ...shape } = toJobText(request);
     const { budget } = this.deps;
-    if (budget?.enabled) await this.redisCall(() => budget.reserve([...text].length));
+    if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
     const placement = await this.deps.packer.place({
       text,
@@ -73,15 +101,16 @@ export class TranslationService {
       ...(traceparent ? { traceparent } : {}),
     });
     const echo = { text, shape, srcLang: request.src_lang };
+    const { events } = this.deps;
     if (placement.kind === 'cached') {
-      cacheHits.inc();
+      events?.emit('cache:hit');
       return {
         kind: 'done',
         response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },
       };
     }
-    if (this.deps.packer.caching) cacheMisses.inc();
-    if (placement.joined) dedupJoined.inc();
+    if (this.deps.packer.caching) events?.emit('cache:miss');
+    if (placement.joined) events?.emit('dedup:joined');
     const id = placementItemId(placement);
     const { registration, early } = placement;
     if (early) {
@@ -150,25 +179,25 @@ interface Echo {
 
 /** One item's translation from its job's outcome, or its failure as a typed error. */
 function itemOutcome(outcome: JobOutcome, index: number): Translated {
-  if (outcome.status === 'failed') {
-    const failure = decodeJobFailure(outcome.failedReason);
-    throw new AppError(failure.code, failure.message);
-  }
-  const item = itemResult(outcome.returnvalue, index);
+  const item =
+    outcome.status === 'failed'
+      ? { error: decodeJobFailure(outcome.failedReason) }
+      : itemResult(outcome.returnvalue, index);
   if (!item) throw new AppError('internal_error');
-  if ('error' in item) {
-    const failure = decodeJobFailure(JSON.stringify(item.error));
-    throw new AppError(failure.code, failure.message);
-  }
+  if ('error' in item) throw new AppError(item.error.code, item.error.message);
   return fromTranslation(item);
 }
 
-/** Item `index` of a job's return value (only that item is validated: a job has up to 128). */
-function itemResult(returnvalue: unknown, index: number): TranslateItemResult | undefined {
+/**
+ * Item `index` of a completed job's return value: its translation or its decoded failure;
+ * undefined when missing or malformed. Only that item is validated (a job has up to 128).
+ */
+function itemResult(returnvalue: unknown, index: number): Translation | { error: JobFailure } | undefined {
   const results = (returnvalue as { results?: unknown } | null)?.results;
   if (!Array.isArray(results)) return undefined;
   const parsed = translateItemResult.safeParse(results[index]);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  return 'error' in parsed.data ? { error: decodeItemFailure(parsed.data.error) } : parsed.data;
 }
 
 function fromTranslation(result: Translation): Translated {
@@ -200,7 +229,7 @@ function toJobResponse(
   text: string,
   data: TranslateJobData,
 ): JobResponse {
-  let status = STATUS_BY_STATE[state] ?? 'queued';
+  const status = STATUS_BY_STATE[state] ?? 'queued';
   const base: Omit<JobResponse, 'status'> = {
     job_id: id,
     attempts: job.attemptsMade,
@@ -209,10 +238,8 @@ function toJobResponse(
   };
   if (status === 'completed') {
     const item = itemResult(job.returnvalue, index);
-    if (item && 'error' in item) {
-      status = 'failed';
-      return { ...base, status, error: decodeJobFailure(JSON.stringify(item.error)) };
-    }
+    // A refused item of a completed job failed on its own.
+    if (item && 'error' in item) return { ...base, status: 'failed', error: item.error };
     const { texts: _texts, ...shape } = data;
     return {
       ...base,

@@ -15,14 +15,14 @@ import { validate } from '../api/http/validate.js';
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { translateRequestSchema, type TranslateResponse } from '../shared/schemas.js';
-import { CoalescingTranslator, coalescingOptions } from '../worker/provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from '../worker/provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from '../worker/provider/google-translator.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'direct');
 const google = new GoogleTranslator(config);
 const translator: Translator = process.argv.includes('--coalescing')
-  ? new CoalescingTranslator(google, coalescingOptions(config))
+  ? new ProviderBatcher(google, providerBatcherOptions(config))
   : google;
 const schema = translateRequestSchema(config.MAX_TEXT_CHARS);
 

@@ -1,19 +1,19 @@
 /**
  * A batch in Redis, shared by the API (create, read, cancel) and the batch worker (claim and
- * settle chunks). Keys (all under QUEUE_PREFIX, so one hash slot when the prefix is hash-tagged):
- * - `P:batch:ID`          hash: status, counts, chunk counters, cancel flag, times, callback URL
- * - `P:batch:ID:items`    list: one JSON item per index, written at creation in one MULTI
- * - `P:batch:ID:results`  hash: index → JSON result, written per chunk
- * - `P:batch:ID:started`  set of chunk numbers that reached the provider (claim)
- * - `P:batch:ID:settled`  set of chunk numbers whose results are written
- * - `P:batch-idem:SHA256` Idempotency-Key → batch id, for 24 h
- * Counters change per chunk, never per item. Claim, settle and cancel are Lua scripts, so a
- * cancelled batch never starts another chunk and exactly one caller finalizes a batch.
+ * settle chunks). Its keys (`P:batch:<id>` and its items, results, started and settled chunks;
+ * `P:batch-idem:<sha256>` for Idempotency-Keys) are laid out in shared/redis/keys.ts. Items are
+ * written at creation in one MULTI; counters change per chunk, never per item. Claim, settle and
+ * cancel are Lua scripts (shared/redis/lua/: claim-batch-chunk, settle-batch-chunk, cancel-batch),
+ * so a cancelled batch never starts another chunk and exactly one caller finalizes a batch.
  * Every write refreshes the TTL: a batch expires RESULT_TTL_S after its last activity.
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BatchResultItem, BatchStatus, BatchStatusResponse } from './batch-schemas.js';
+import { decodeItemFailure } from './jobs/job-failure.js';
+import { RedisKeys, type BatchKeys } from './redis/keys.js';
+import { redisScripts, type ClaimOutcome, type RedisScripts } from './redis/scripts.js';
+
+export type { ClaimOutcome };
 
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
 
@@ -47,96 +47,21 @@ export interface BatchState {
   callbackUrl?: string;
 }
 
-export type ClaimOutcome =
-  /** Translate the chunk. */
-  | 'go'
-  /** Cancelled before it started: never send it. */
-  | 'skip'
-  /** Started before a cancel, retried after it: settle it without results. */
-  | 'abandon'
-  /** Already settled (a stalled job run again), or the batch expired. */
-  | 'done';
-
-const CLAIM = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'done' end
-if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 'done' end
-local started = redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1
-if redis.call('HGET', KEYS[1], 'cancel') == '1' then
-  if started then return 'abandon' end
-  return 'skip'
-end
-if not started then
-  redis.call('SADD', KEYS[2], ARGV[1])
-  redis.call('EXPIRE', KEYS[2], ARGV[2])
-  redis.call('HINCRBY', KEYS[1], 'chunks_started', 1)
-end
-return 'go'`;
-
-const SETTLE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return '' end
-for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
-redis.call('HINCRBY', KEYS[1], 'completed', ARGV[4])
-redis.call('HINCRBY', KEYS[1], 'failed', ARGV[5])
-local settled = redis.call('HINCRBY', KEYS[1], 'chunks_settled', 1)
-for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
-local m = redis.call('HMGET', KEYS[1], 'status', 'chunks', 'chunks_started', 'cancel', 'failed')
-if m[1] ~= 'running' then return '' end
-local final = false
-if settled >= tonumber(m[2]) then
-  if tonumber(m[5]) > 0 then final = 'completed_with_errors' else final = 'completed' end
-elseif m[4] == '1' and settled >= tonumber(m[3]) then
-  final = 'cancelled'
-end
-if final then
-  redis.call('HSET', KEYS[1], 'status', final, 'finished_at', ARGV[3])
-  return final
-end
-return ''`;
-
-const CANCEL = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'', 0} end
-local m = redis.call('HMGET', KEYS[1], 'status', 'chunks_started', 'chunks_settled')
-if m[1] ~= 'running' then return {m[1], 0} end
-redis.call('HSET', KEYS[1], 'cancel', '1')
-if tonumber(m[3]) >= tonumber(m[2]) then
-  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_at', ARGV[1])
-  return {'cancelled', 1}
-end
-return {'running', 0}`;
-
-type ScriptedRedis = Redis & {
-  batchClaim(...args: (string | number)[]): Promise<ClaimOutcome>;
-  batchSettle(...args: (string | number)[]): Promise<string>;
-  batchCancel(meta: string, now: number): Promise<[string, number]>;
-};
-
 export class BatchStore {
-  private readonly redis: ScriptedRedis;
+  private readonly scripts: RedisScripts;
+  private readonly redisKeys: RedisKeys;
 
   constructor(
-    redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: Redis,
+    prefix: string,
     private readonly ttlS: number,
   ) {
-    // EVALSHA: the scripts travel once per connection, not with every chunk.
-    if (!('batchClaim' in redis)) {
-      redis.defineCommand('batchClaim', { numberOfKeys: 3, lua: CLAIM });
-      redis.defineCommand('batchSettle', { numberOfKeys: 5, lua: SETTLE });
-      redis.defineCommand('batchCancel', { numberOfKeys: 1, lua: CANCEL });
-    }
-    this.redis = redis as ScriptedRedis;
+    this.scripts = redisScripts(redis);
+    this.redisKeys = new RedisKeys(prefix);
   }
 
-  keys(id: string) {
-    const meta = `${this.prefix}:batch:${id}`;
-    return {
-      meta,
-      items: `${meta}:items`,
-      results: `${meta}:results`,
-      started: `${meta}:started`,
-      settled: `${meta}:settled`,
-    };
+  keys(id: string): BatchKeys {
+    return this.redisKeys.batch(id);
   }
 
   /**
@@ -148,7 +73,7 @@ export class BatchStore {
     batchId: string,
     fingerprint: string,
   ): Promise<{ batchId: string; fingerprint?: string }> {
-    const redisKey = this.idempotencyKey(key);
+    const redisKey = this.redisKeys.batchIdempotency(key);
     // Never longer than the batch lives (its TTL only grows from RESULT_TTL_S), so a key always
     // points to a batch that still exists.
     const ttl = Math.min(IDEMPOTENCY_TTL_S, this.ttlS);
@@ -159,7 +84,7 @@ export class BatchStore {
   }
 
   async releaseIdempotencyKey(key: string): Promise<void> {
-    await this.redis.del(this.idempotencyKey(key));
+    await this.redis.del(this.redisKeys.batchIdempotency(key));
   }
 
   /** Writes a new batch in one MULTI: items (no round trip per item) and its counters. */
@@ -224,8 +149,7 @@ export class BatchStore {
   }
 
   async claimChunk(id: string, chunk: number): Promise<ClaimOutcome> {
-    const k = this.keys(id);
-    return this.redis.batchClaim(k.meta, k.started, k.settled, chunk, this.ttlS);
+    return this.scripts.claimBatchChunk(this.keys(id), chunk, this.ttlS);
   }
 
   /**
@@ -238,11 +162,15 @@ export class BatchStore {
     results: [index: number, result: StoredResult][],
     now = Date.now(),
   ): Promise<BatchStatus | undefined> {
-    const k = this.keys(id);
     const completed = results.filter(([, r]) => 't' in r).length;
-    const args: (string | number)[] = [chunk, this.ttlS, now, completed, results.length - completed];
-    for (const [index, result] of results) args.push(index, JSON.stringify(result));
-    const final = await this.redis.batchSettle(k.meta, k.settled, k.results, k.items, k.started, ...args);
+    const final = await this.scripts.settleBatchChunk(this.keys(id), {
+      chunk,
+      ttlS: this.ttlS,
+      now,
+      completed,
+      failed: results.length - completed,
+      results: results.map(([index, result]) => [index, JSON.stringify(result)]),
+    });
     return final ? (final as BatchStatus) : undefined;
   }
 
@@ -254,13 +182,9 @@ export class BatchStore {
     id: string,
     now = Date.now(),
   ): Promise<{ status: BatchStatus; finalized: boolean } | undefined> {
-    const [status, finalized] = await this.redis.batchCancel(this.keys(id).meta, now);
+    const [status, finalized] = await this.scripts.cancelBatch(this.keys(id), now);
     if (!status) return undefined;
     return { status: status as BatchStatus, finalized: finalized === 1 };
-  }
-
-  private idempotencyKey(key: string): string {
-    return `${this.prefix}:batch-idem:${createHash('sha256').update(key).digest('hex')}`;
   }
 }
 
@@ -319,7 +243,7 @@ function toResultItem(
   };
   if (rawResult === null) return base;
   const result = JSON.parse(rawResult) as StoredResult;
-  if ('e' in result) return { ...base, status: 'failed', error: result.e };
+  if ('e' in result) return { ...base, status: 'failed', error: decodeItemFailure(result.e) };
   return {
     ...base,
     status: 'completed',

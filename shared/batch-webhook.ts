@@ -6,14 +6,14 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { BATCH_JOB_NAMES, type BatchWebhookJobData } from './batch-jobs.js';
+import { batchWebhookJob } from './jobs/batch-webhook-job.js';
 import type { BatchState } from './batch-store.js';
 
 export async function enqueueWebhook(queue: Queue, state: BatchState): Promise<void> {
   if (!state.callbackUrl) return;
-  const data: BatchWebhookJobData = { batch_id: state.id, url: state.callbackUrl };
   // A fixed job id: even if two callers raced to enqueue it, one delivery job exists.
-  await queue.add(BATCH_JOB_NAMES.webhook, data, { jobId: `webhook-${state.id}` });
+  const job = batchWebhookJob({ batch_id: state.id, url: state.callbackUrl });
+  await queue.add(job.name, job.data, job.opts);
 }
 
 export function webhookSignature(rawBody: string, secret: string): string {

@@ -1,6 +1,7 @@
 /**
- * Typed errors with stable codes. Every error a client can see is one of these; the API's
- * error middleware is the only place that turns them into HTTP responses (`api/error-handler.ts`).
+ * Typed errors with stable codes. Every error a client can see is one of these; the API's error
+ * middleware is the only place that turns them into HTTP responses (`api/http/error-handler.ts`).
+ * How a failure travels from the worker to the API (job and item level): shared/jobs/job-failure.ts.
  * Messages are safe for clients: never put upstream bodies, headers or stack traces in them.
  */
 
@@ -83,37 +84,4 @@ export class UnavailableError extends AppError {
     super('unavailable', message, { cause, headers: { 'Retry-After': '1' } });
     this.name = 'UnavailableError';
   }
-}
-
-/** The failure of a job as stored in Redis (BullMQ keeps a string): a code a client can act on plus a message. */
-export interface JobFailure {
-  code: ErrorCode;
-  message: string;
-}
-
-const FAILURE_MARK = 'E1:';
-
-/** Encodes a job failure into BullMQ's `failedReason` string. */
-export function encodeJobFailure(failure: JobFailure): string {
-  return FAILURE_MARK + JSON.stringify(failure);
-}
-
-/** Decodes `failedReason`; anything not written by encodeJobFailure becomes a generic provider error. */
-export function decodeJobFailure(reason: string | undefined): JobFailure {
-  if (reason?.startsWith(FAILURE_MARK)) {
-    try {
-      const parsed = JSON.parse(reason.slice(FAILURE_MARK.length)) as Partial<JobFailure>;
-      if (
-        typeof parsed.code === 'string' &&
-        parsed.code in ERROR_CODES &&
-        typeof parsed.message === 'string'
-      ) {
-        return { code: parsed.code, message: parsed.message };
-      }
-    } catch {
-      // fall through to the generic failure
-    }
-  }
-  // Stalled-too-often, lost locks etc. end here: their text is internal, so it is not passed on.
-  return { code: 'provider_error', message: 'The translation failed.' };
 }

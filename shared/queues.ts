@@ -1,22 +1,20 @@
 /**
- * Queue names, job names and the job options both sides agree on.
- * Terminology: a *job* is one text into one target language; a *provider request* is one HTTP
- * call to Google, which may carry many jobs' texts (see worker/).
+ * Queue names, and the retry and retention options every queue's jobs share. What each queue's
+ * jobs carry and return, their job names and options: shared/jobs/ (one contract per queue).
+ * Terminology: a *job* of the `translate` queue carries up to 128 texts of one or more sync
+ * requests sharing target, source and format (each request is one item of it); a *provider
+ * request* is one HTTP call to Google, which may carry the texts of several jobs (see worker/).
  */
 import type { DefaultJobOptions } from 'bullmq';
 import type { Config } from './config.js';
 
 export const QUEUE_NAMES = {
-  /** Interactive (sync) translation jobs. */
+  /** Interactive (sync) translation jobs (shared/jobs/translate-job.ts). */
   translate: 'translate',
-  /** Batch chunk jobs: up to 128 distinct texts of one batch each (shared/batch-jobs.ts). */
+  /** Batch chunk jobs: up to 128 distinct texts of one batch each (shared/jobs/batch-chunk-job.ts). */
   translateBatch: 'translate-batch',
-  /** Webhook deliveries of finished batches. */
+  /** Webhook deliveries of finished batches (shared/jobs/batch-webhook-job.ts). */
   batchWebhook: 'batch-webhook',
-} as const;
-
-export const JOB_NAMES = {
-  translate: 'translate',
 } as const;
 
 /**
@@ -31,9 +29,4 @@ export function retryingJobOptions(config: Config, attempts: number, backoffMs: 
     removeOnComplete: keep,
     removeOnFail: keep,
   };
-}
-
-/** Job options for translate jobs: retries belong to the queue (the Google client's own are off). */
-export function translateJobOptions(config: Config): DefaultJobOptions {
-  return retryingJobOptions(config, config.JOB_ATTEMPTS, config.JOB_BACKOFF_MS);
 }

@@ -6,6 +6,7 @@
  *   connections must survive a Redis restart by themselves.
  */
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import { RedisKeys } from './redis/keys.js';
 
 export type RedisRole = 'producer' | 'blocking';
 
@@ -79,15 +80,14 @@ export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promis
   const cluster = redis as unknown as Partial<Cluster> & { isCluster?: boolean };
   const nodes = cluster.isCluster && cluster.nodes ? cluster.nodes('master') : [redis];
   let deleted = 0;
-  for (const node of nodes) deleted += await deleteOnNode(node, prefix);
+  const pattern = new RedisKeys(prefix).allPattern();
+  for (const node of nodes) deleted += await deleteOnNode(node, pattern);
   return deleted;
 }
 
-async function deleteOnNode(redis: Redis, prefix: string): Promise<number> {
+async function deleteOnNode(redis: Redis, pattern: string): Promise<number> {
   let deleted = 0;
   let cursor = '0';
-  // Escape glob characters: prefixes may be hash-tagged like {translate}.
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;

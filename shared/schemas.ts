@@ -1,8 +1,10 @@
 /**
- * Wire contracts: HTTP bodies and job payloads. The API validates with these before anything
- * reaches a queue; the worker validates job data again because Redis content is untrusted.
+ * Wire contracts: HTTP bodies, and the parts job contracts share with them (language codes,
+ * formats, a translation). The API validates requests with these before anything reaches a queue;
+ * each queue's own contract (payload, result) is in shared/jobs/.
  */
 import { z } from 'zod';
+import { countChars } from './provider-request/count-chars.js';
 
 /** BCP-47-like: `en`, `pt-BR`, `zh-TW`, `zh-Hant-TW`. Letters, digits and hyphens, 2–10 chars. */
 export const languageCode = z
@@ -19,7 +21,7 @@ export const cleanText = (maxChars: number) =>
   z
     .string()
     .min(1, 'must not be empty')
-    .refine((s) => [...s].length <= maxChars, `must be at most ${maxChars} characters`)
+    .refine((s) => countChars(s) <= maxChars, `must be at most ${maxChars} characters`)
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .refine((s) => s.isWellFormed(), 'must not contain unpaired surrogates');
 
@@ -36,40 +38,12 @@ export function translateRequestSchema(maxChars: number) {
 }
 export type TranslateRequest = z.infer<ReturnType<typeof translateRequestSchema>>;
 
-/** Google's limit on segments per v2 request; also the most texts one sync job carries. */
-export const MAX_SEGMENTS_PER_REQUEST = 128;
-
-/**
- * Job payload of the `translate` queue: the texts of one or more sync requests that share target,
- * source and format (the API packs requests that arrive together into one job; each request is one
- * item, addressed by its index). Absent `source`: detect.
- */
-export const translateJobData = z.object({
-  texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
-  target: languageCode,
-  source: languageCode.optional(),
-  format: textFormat,
-});
-export type TranslateJobData = z.infer<typeof translateJobData>;
-
 /** One text's translation, as the cache stores it. */
 export const translation = z.object({
   text: z.string(),
   detected_source: z.string().optional(),
 });
 export type Translation = z.infer<typeof translation>;
-
-/** One item's outcome in a job's return value: its translation, or why the provider refused it. */
-export const translateItemResult = z.union([
-  translation,
-  z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
-]);
-export type TranslateItemResult = z.infer<typeof translateItemResult>;
-
-/** What a worker returns for a translate job (BullMQ stores it as the job's return value): one result per text, in order. */
-export interface TranslateJobResult {
-  results: TranslateItemResult[];
-}
 
 /** 200 body of POST /v1/translate, and `result` of GET /v1/jobs/{id}. */
 export interface TranslateResponse {

@@ -1,13 +1,15 @@
 /**
  * Translation cache in Redis. The API reads it before enqueueing (a hit never becomes a job and
- * never reaches Google); the worker writes it after a successful translation. Keys live under the
- * queue prefix (one hash tag with the queue for Redis Cluster, deleted with it by tests) and are a
- * hash of everything that decides the translation: provider, model, source, target, format, text.
+ * never reaches Google); the worker writes it after a successful translation. Keys (formed in
+ * shared/redis/keys.ts) are a hash of everything that decides the translation: provider, model,
+ * source, target, format, text.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { providerSettings, type Config } from './config.js';
-import { translation, type TranslateJobData, type Translation } from './schemas.js';
+import type { TranslateJobData } from './jobs/translate-job.js';
+import { translation, type Translation } from './schemas.js';
+import { RedisKeys } from './redis/keys.js';
 
 export interface CacheKeyParts {
   /** Which provider answers: translations of the emulator and of Google must never mix. */
@@ -73,19 +75,23 @@ export function jobTextHashes(provider: string, data: TranslateJobData): string[
 }
 
 export class TranslationCache {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     /** 0: the cache is off (reads miss, writes do nothing). */
     readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
 
   get enabled(): boolean {
     return this.ttlSeconds > 0;
   }
 
   key(hash: string): string {
-    return `${this.prefix}:cache:${hash}`;
+    return this.keys.cache(hash);
   }
 
   /**
@@ -93,7 +99,7 @@ export class TranslationCache {
    * join that item instead of making another job (in-flight deduplication; see api/request-packer.ts).
    */
   inflightKey(hash: string): string {
-    return `${this.prefix}:inflight:${hash}`;
+    return this.keys.inflight(hash);
   }
 
   /**

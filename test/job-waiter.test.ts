@@ -2,7 +2,7 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobWaiter } from '../api/job-waiter.js';
-import { decodeJobFailure } from '../shared/errors.js';
+import { decodeJobFailure } from '../shared/jobs/job-failure.js';
 import { createRedis } from '../shared/redis.js';
 import { cleanPrefix, REDIS_URL, testPrefix } from './helpers/stack.js';
 

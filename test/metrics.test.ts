@@ -205,6 +205,31 @@ describe('metrics', () => {
     }
   });
 
+  it('observes the fleet quota wait once per provider request, however long it waited', async () => {
+    const limited = await startStack({ env: { PROVIDER_MAX_RPS: '1', PROVIDER_BATCHING: 'false' } });
+    try {
+      const before = await workerText();
+      // Unpacked, three requests are three jobs and three provider requests; arriving together,
+      // with a bucket of 1 request refilled in 1 s, the second waits about 1 s and the third 2 s
+      // (several turns of the limiter's loop each).
+      const results = await Promise.all(
+        ['a', 'b', 'c'].map((t) =>
+          postJson(`${limited.url}/v1/translate`, { src_text: `once ${t} ${Math.random()}`, tgt_lang: 'de' }),
+        ),
+      );
+      for (const r of results) expect(r.status).toBe(200);
+      const after = await workerText();
+      const delta = (name: string, labels: Record<string, string> = {}) =>
+        (sample(after, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
+      expect(delta('translation_provider_request_duration_seconds_count', { outcome: 'ok' })).toBe(3);
+      expect(delta('translation_quota_wait_seconds_count')).toBe(3);
+      // Each wait observed in full, not per turn of the loop.
+      expect(delta('translation_quota_wait_seconds_sum')).toBeGreaterThan(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('samples queue depth on an interval, not per scrape', async () => {
     await Promise.all(stack.workers.map((w) => w.close()));
     stack.workers.length = 0;

@@ -1,4 +1,7 @@
-/** GET /openapi.json is a valid OpenAPI 3.1 document, /docs renders it, and real responses match it. */
+/** GET /openapi.json is a valid OpenAPI 3.1 document, Swagger UI at /docs renders it, and real responses match it. */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
@@ -147,16 +150,41 @@ describe('OpenAPI', () => {
     expectDocumented('delete', '/v1/batches/{id}', cancelled);
   });
 
-  it('/docs is a page that loads its script from this origin and renders /openapi.json', async () => {
+  it('/docs is Swagger UI served from swagger-ui-dist on this origin, under the CSP', async () => {
     const page = await fetch(`${stack.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // helmet's policy, unchanged: Swagger UI needs no inline script and no other origin.
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
     const html = await page.text();
-    expect(html).toContain('<script src="/docs/docs.js"></script>');
+    expect(html).toContain('<script src="/docs/swagger-ui-bundle.js"></script>');
+    expect(html).toContain('<script src="/docs/swagger-initializer.js"></script>');
     expect(html).not.toMatch(/https?:\/\//);
-    const script = await fetch(`${stack.url}/docs/docs.js`);
-    expect(script.headers.get('content-type')).toContain('javascript');
-    expect(await script.text()).toContain("fetch('/openapi.json')");
+    expect(html).not.toMatch(/<script>|<style>/);
+
+    const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+    for (const [file, type] of [
+      ['swagger-ui-bundle.js', 'javascript'],
+      ['swagger-ui.css', 'text/css'],
+    ] as const) {
+      const asset = await fetch(`${stack.url}/docs/${file}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toContain(type);
+      expect(Buffer.from(await asset.arrayBuffer()).equals(await readFile(join(dist, file)))).toBe(true);
+    }
+    const init = await fetch(`${stack.url}/docs/swagger-initializer.js`);
+    expect(init.headers.get('content-type')).toContain('javascript');
+    const script = await init.text();
+    expect(script).toContain("url: '/openapi.json'");
+    expect(script).toContain('validatorUrl: null');
+
+    // Only the files the page uses: the package's own index.html (the petstore demo) and the rest are not served.
+    for (const path of ['index.html', 'package.json', 'swagger-ui-bundle.js.map', '..%2Fpackage.json']) {
+      const res = await fetchResult(`${stack.url}/docs/${path}`, {});
+      expect([path, res.status, res.body.error.code]).toEqual([path, 404, 'not_found']);
+    }
+    const post = await fetchResult(`${stack.url}/docs`, { method: 'POST' });
+    expect(post.status).toBe(405);
   });
 });
 

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../shared/config.js';
 import { createEmulator, type Emulator } from '../emulator/create-emulator.js';
-import { CoalescingTranslator, coalescingOptions } from '../worker/provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from '../worker/provider/provider-batcher.js';
 import { GoogleTranslator } from '../worker/provider/google-translator.js';
 import { createRedis } from '../shared/redis.js';
 import { jobCacheParts, providerId, translationHash, TranslationCache } from '../shared/translation-cache.js';
@@ -156,7 +156,10 @@ describe('provider micro-batching through the stack', () => {
     jobs.forEach((job, i) => {
       if (i === 13) {
         expect(job.body.status).toBe('failed');
-        expect(job.body.error.code).toMatch(/^(unsupported_language|provider_error)$/);
+        expect(job.body.error).toEqual({
+          code: 'unsupported_language',
+          message: 'The provider does not support this language pair.',
+        });
       } else {
         expect(job.body).toMatchObject({ status: 'completed', result: { tgt_text: `[ko] good ${i}` } });
       }
@@ -201,7 +204,7 @@ describe('the batcher on the real client', () => {
 
   function batcher(env: Record<string, string> = {}) {
     const config = loadConfig(stackEnv(emulator, 'unused', env));
-    return new CoalescingTranslator(new GoogleTranslator(config), coalescingOptions(config));
+    return new ProviderBatcher(new GoogleTranslator(config), providerBatcherOptions(config));
   }
 
   it('packs calls of one turn into full requests, multi-segment calls included', async () => {

@@ -7,34 +7,34 @@
  * - Transient failures retry the whole chunk in the queue; on the last attempt its items fail and
  *   the batch goes on. Quota answers slow the batch queue down like the sync one.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { batchChunkJobData, type BatchChunkJobData } from '../shared/batch-jobs.js';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { BatchState, BatchStore, StoredResult } from '../shared/batch-store.js';
-import { encodeJobFailure } from '../shared/errors.js';
+import {
+  batchChunkJobData,
+  type BatchChunkJobData,
+  type BatchChunkJobResult,
+} from '../shared/jobs/batch-chunk-job.js';
+import { UNKNOWN_FAILURE, encodeItemFailure, encodeJobFailure } from '../shared/jobs/job-failure.js';
 import type { Logger } from '../shared/logger.js';
+import type { FailurePolicy } from './failure-policy.js';
 import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
 import { translateIsolating } from './provider/translate-isolating.js';
-import type { QuotaBackoff } from './quota-backoff.js';
 
 export interface BatchChunkProcessorDeps {
   translator: Translator;
   store: BatchStore;
   logger: Logger;
-  /** Pauses the batch queue for every worker (BullMQ worker.rateLimit). */
-  rateLimit: (ms: number) => Promise<void>;
-  /** How long to pause after a quota answer. */
-  quotaBackoff: QuotaBackoff;
-  /** Quota answers a chunk may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
-  maxQuotaRequeues: number;
+  /** Requeue, retry or fail after a provider failure; pauses the batch queue on quota answers. */
+  failures: FailurePolicy;
   /** Called once, by whichever chunk finished the batch. */
   onFinal: (state: BatchState) => Promise<void>;
 }
 
 export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
-  return async function processBatchChunk(job: Job): Promise<{ outcome: string }> {
+  return async function processBatchChunk(job: Job): Promise<BatchChunkJobResult> {
     const parsed = batchChunkJobData.safeParse(job.data);
-    if (!parsed.success || parsed.data.texts.length !== parsed.data.indexes.length) {
+    if (!parsed.success) {
       throw new UnrecoverableError(
         encodeJobFailure({ code: 'validation_failed', message: 'Malformed chunk job data.' }),
       );
@@ -54,24 +54,15 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     if (claim === 'go') {
       try {
         outcomes = await translateChunk(deps.translator, data);
-        deps.quotaBackoff.success();
+        deps.failures.succeeded();
       } catch (err) {
         const failure = classifyProviderError(err);
         deps.logger.warn(
           { batchId: data.batch_id, chunk: data.chunk, kind: failure.kind, attempt: job.attemptsMade + 1 },
           'batch chunk: provider call failed',
         );
-        if (failure.kind === 'rate_limited') {
-          // As for sync jobs: a quota requeue costs no attempt, up to an allowance, and the pause
-          // escalates with this chunk's own quota history.
-          const requeues = job.attemptsStarted - job.attemptsMade - 1;
-          await deps.rateLimit(deps.quotaBackoff.next(requeues + job.attemptsMade));
-          if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
-        }
-        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
-          throw new Error(encodeJobFailure({ code: failure.code, message: failure.message }));
-        }
-        // Out of attempts: these items fail, the rest of the batch carries on.
+        // Returns only when the chunk fails for good: its items fail, the rest of the batch carries on.
+        await deps.failures.onFailure(failure, job);
         outcomes = data.texts.map(() => failed(failure));
       }
     }
@@ -107,7 +98,7 @@ async function translateChunk(translator: Translator, data: BatchChunkJobData): 
 }
 
 function failed(failure: ProviderFailure): StoredResult {
-  return { e: { code: failure.code, message: failure.message } };
+  return { e: encodeItemFailure(failure) };
 }
 
 /**
@@ -122,7 +113,7 @@ export async function settleAbandonedChunk(
   const parsed = batchChunkJobData.safeParse(jobData);
   if (!parsed.success) return;
   const data = parsed.data;
-  const error: StoredResult = { e: { code: 'provider_error', message: 'The translation failed.' } };
+  const error: StoredResult = { e: encodeItemFailure(UNKNOWN_FAILURE) };
   const results: [number, StoredResult][] = data.indexes.flatMap((at) =>
     at.map((i): [number, StoredResult] => [i, error]),
   );

@@ -4,7 +4,7 @@
  * the process's shared Translator chain, so every provider limit of the process applies to them.
  */
 import { Queue, Worker } from 'bullmq';
-import { batchWebhookJobOptions } from '../shared/batch-jobs.js';
+import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
 import { BatchStore, type BatchState } from '../shared/batch-store.js';
 import { enqueueWebhook } from '../shared/batch-webhook.js';
 import type { Config } from '../shared/config.js';
@@ -14,6 +14,7 @@ import { createRedis } from '../shared/redis.js';
 import { createBatchChunkProcessor, settleAbandonedChunk } from './batch-chunk-processor.js';
 import { createWebhookProcessor } from './deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
+import { FailurePolicy } from './failure-policy.js';
 import { QuotaBackoff } from './quota-backoff.js';
 
 /** Webhook deliveries in flight per process: they wait on other people's servers. */
@@ -48,7 +49,8 @@ export function createBatchWorkers(deps: {
     stalledInterval: config.STALLED_INTERVAL_MS,
     maxStalledCount: 1,
   };
-  let chunks: Worker | undefined = undefined;
+  // Quota pauses apply to the whole batch queue, every worker of the fleet (BullMQ's limiter key).
+  const chunkQueue = new Queue(QUEUE_NAMES.translateBatch, { connection, prefix: config.QUEUE_PREFIX });
   const onFinal = async (state: BatchState) => {
     logger.info({ batchId: state.id, status: state.status }, 'batch finished');
     await enqueueWebhook(webhookQueue, state);
@@ -57,15 +59,20 @@ export function createBatchWorkers(deps: {
     translator,
     store,
     logger,
-    rateLimit: async (ms) => chunks?.rateLimit(ms),
-    quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
-    maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    failures: new FailurePolicy({
+      rateLimit: (ms) => chunkQueue.rateLimit(ms),
+      quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
+      maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    }),
     onFinal,
   });
-  chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
+  const chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
     ...common,
     concurrency: config.BATCH_WORKER_CONCURRENCY,
-    // Never limits by itself; without a limiter BullMQ ignores worker.rateLimit() (the quota pause).
+    // Kept although the quota pause now goes through queue.rateLimit: BullMQ (5.81) only checks the
+    // pause (the queue's limiter key) when a job is fetched if the worker has a `limiter` or the
+    // queue a global rate limit (moveToActive-11.lua: getRateLimitTTL with maxJobs unset returns 0).
+    // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const webhooks = new Worker(QUEUE_NAMES.batchWebhook, createWebhookProcessor({ config, store, logger }), {
@@ -105,7 +112,10 @@ export function createBatchWorkers(deps: {
             new Promise((r) => setTimeout(r, 2000).unref()),
           ]);
         }
-        await Promise.race([webhookQueue.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
+        await Promise.race([
+          Promise.all([webhookQueue.close(), chunkQueue.close()]),
+          new Promise((r) => setTimeout(r, 2000).unref()),
+        ]);
         connection.disconnect();
       })();
       return closing;

@@ -2,20 +2,22 @@
  * Builds a BullMQ worker for the translate queue. Used by worker/main.ts, `npm start` and tests.
  */
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Config } from '../shared/config.js';
+import { EventBus } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
-import { jobLogFields } from './job-log-fields.js';
-import { recordJobMetrics } from './job-metrics.js';
+import { emitJobEvents } from './job-events.js';
+import { logFailedJobs } from './job-failure-log.js';
 import { traceJobs } from './job-tracing.js';
-import { quotaWait } from './metrics.js';
+import { recordWorkerMetrics } from './metrics.js';
 import { providerId, TranslationCache } from '../shared/translation-cache.js';
-import { CoalescingTranslator, coalescingOptions } from './provider/coalescing-translator.js';
+import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
+import { FailurePolicy } from './failure-policy.js';
 import { QuotaBackoff } from './quota-backoff.js';
 import { createTranslateProcessor } from './translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
@@ -37,17 +39,17 @@ export interface CreateWorkerDeps {
 
 export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
   const connection = createRedis(config.REDIS_URL, 'blocking');
-  let worker: Worker | undefined = undefined;
+  const events = new EventBus();
+  recordWorkerMetrics(events);
+  logFailedJobs(events, logger, QUEUE_NAMES.translate);
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
-  const provider = new CoalescingTranslator(
+  const provider = new ProviderBatcher(
     new InstrumentedTranslator(
-      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, (ms) =>
-        quotaWait.observe(ms / 1000),
-      ),
-      { tracing: config.TRACING_ENABLED },
+      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, events),
+      { tracing: config.TRACING_ENABLED, events },
     ),
-    coalescingOptions(config),
+    providerBatcherOptions(config),
   );
   const batch = createBatchWorkers({ config, logger, translator: provider });
   const cache = {
@@ -57,16 +59,20 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     store: new TranslationCache(connection, config.QUEUE_PREFIX, config.CACHE_TTL_S),
     providerId: providerId(config),
   };
+  // Quota pauses apply to the whole queue, every worker of the fleet (BullMQ's limiter key).
+  const queue = new Queue(QUEUE_NAMES.translate, { connection, prefix: config.QUEUE_PREFIX });
   const processor = createTranslateProcessor({
     translator: provider,
     logger,
-    rateLimit: async (ms) => worker?.rateLimit(ms),
-    quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
-    maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    failures: new FailurePolicy({
+      rateLimit: (ms) => queue.rateLimit(ms),
+      quotaBackoff: new QuotaBackoff(config.PROVIDER_QUOTA_PAUSE_MS),
+      maxQuotaRequeues: config.PROVIDER_QUOTA_RETRIES,
+    }),
     cache,
     batching: config.PROVIDER_BATCHING,
   });
-  worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
+  const worker = new Worker(QUEUE_NAMES.translate, traceJobs(config.TRACING_ENABLED, processor), {
     connection,
     prefix: config.QUEUE_PREFIX,
     // Recorded on each job as `processedBy`: which process did the work.
@@ -75,20 +81,15 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     lockDuration: config.LOCK_DURATION_MS,
     stalledInterval: config.STALLED_INTERVAL_MS,
     maxStalledCount: 1,
-    // Without a limiter BullMQ ignores worker.rateLimit() in other workers; this one never limits by
-    // itself (the fleet quota limiter does that), it only makes the shared quota pause work.
+    // Kept although the quota pause now goes through queue.rateLimit: BullMQ (5.81) only checks the
+    // pause (the queue's limiter key) when a job is fetched if the worker has a `limiter` or the
+    // queue a global rate limit (moveToActive-11.lua: getRateLimitTTL with maxJobs unset returns 0).
+    // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const w = worker;
-  for (const consumer of [w, batch.chunks, batch.webhooks]) recordJobMetrics(consumer);
+  for (const consumer of [w, batch.chunks, batch.webhooks]) emitJobEvents(consumer, events);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
-  w.on('failed', (job, err) => {
-    // BullMQ sets finishedOn only when it does not retry the job (out of attempts, or an
-    // UnrecoverableError). The processor has already ended the job's in-flight marks.
-    if (job?.finishedOn !== undefined) {
-      logger.warn({ ...jobLogFields(job), reason: err.message }, 'job failed for good');
-    }
-  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -107,6 +108,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
           await Promise.race([w.close(true), new Promise((r) => setTimeout(r, 2000).unref())]);
         }
         await batchClosed;
+        await Promise.race([queue.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
         connection.disconnect();
       })();
       return closing;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { batchWebhookJobData } from '../shared/batch-jobs.js';
+import { batchWebhookJobData, type BatchWebhookJobResult } from '../shared/jobs/batch-webhook-job.js';
 import { toStatusResponse, type BatchStore } from '../shared/batch-store.js';
 import { webhookSignature } from '../shared/batch-webhook.js';
 import type { Config } from '../shared/config.js';
@@ -21,7 +21,7 @@ export interface WebhookDeps {
 }
 
 export function createWebhookProcessor(deps: WebhookDeps) {
-  return async function deliverWebhook(job: Job): Promise<{ status: number } | { skipped: string }> {
+  return async function deliverWebhook(job: Job): Promise<BatchWebhookJobResult> {
     const parsed = batchWebhookJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('malformed webhook job');
     const { batch_id: batchId, url } = parsed.data;

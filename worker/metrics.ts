@@ -1,10 +1,13 @@
 /**
  * Prometheus metrics of a worker process, in a registry of its own (served on WORKER_METRICS_PORT
- * by worker/metrics-server.ts). Metric objects are module singletons, recorded into by the
- * provider decorators and the job event listeners.
+ * by worker/metrics-server.ts). Domain code never records into them (nor imports this module): the
+ * provider chain and the job consumers emit events (shared/events.ts) and
+ * {@link recordWorkerMetrics} turns each worker instance's events into samples. The registry is one
+ * per process, so several worker instances of one process (tests) add up in it; the metric objects
+ * are exported for tests that read them.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { classifyProviderError } from './provider/classify-provider-error.js';
+import type { EventBus } from '../shared/events.js';
 
 export const workerRegistry = new Registry();
 collectDefaultMetrics({ register: workerRegistry });
@@ -65,7 +68,10 @@ export const providerCharacters = new Counter({
   registers: [workerRegistry],
 });
 
-/** Each wait of a provider request for the fleet quota (PROVIDER_MAX_CHARS_PER_MIN / _RPS). */
+/**
+ * Each wait of a provider request for the fleet quota (PROVIDER_MAX_CHARS_PER_MIN / _RPS): one
+ * observation per provider request while a quota is set, of all the time it waited.
+ */
 export const quotaWait = new Histogram({
   name: 'translation_quota_wait_seconds',
   help: 'Waits of provider requests for the fleet quota, one observation per wait.',
@@ -73,7 +79,21 @@ export const quotaWait = new Histogram({
   registers: [workerRegistry],
 });
 
-/** The outcome label of a provider call that threw. */
-export function providerOutcome(err: unknown): string {
-  return classifyProviderError(err).kind;
+/**
+ * Subscribes the worker metrics to one worker instance's events. Once per bus: a second
+ * subscription of the same bus would count everything twice.
+ */
+export function recordWorkerMetrics(events: EventBus): void {
+  events.on('provider:request', ({ outcome, seconds, segments, characters }) => {
+    providerRequestDuration.observe({ outcome }, seconds);
+    providerSegments.observe(segments);
+    providerCharacters.inc({ outcome }, characters);
+  });
+  events.on('quota:waited', ({ seconds }) => quotaWait.observe(seconds));
+  events.on('job:completed', ({ queue, job }) => {
+    jobsCompleted.inc({ queue });
+    if (job.finishedOn) jobLatency.observe({ queue }, Math.max(0, job.finishedOn - job.timestamp) / 1000);
+  });
+  events.on('job:retry', ({ queue, code }) => jobRetries.inc({ queue, reason: code }));
+  events.on('job:failed', ({ queue, code }) => jobsFailed.inc({ queue, reason: code }));
 }

@@ -5,31 +5,27 @@
  * Job data comes from Redis and is untrusted: it is validated again, and a malformed job fails
  * without retry.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { encodeJobFailure } from '../shared/errors.js';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { encodeItemFailure, encodeJobFailure } from '../shared/jobs/job-failure.js';
 import {
   translateJobData,
   type TranslateItemResult,
   type TranslateJobResult,
-  type Translation,
-} from '../shared/schemas.js';
+} from '../shared/jobs/translate-job.js';
+import type { Translation } from '../shared/schemas.js';
 import type { Logger } from '../shared/logger.js';
 import { jobTextHashes, type TranslationCache } from '../shared/translation-cache.js';
-import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
+import { finalError, type FailurePolicy } from './failure-policy.js';
+import { classifyProviderError } from './provider/classify-provider-error.js';
 import type { Translator } from './provider/google-translator.js';
 import { translateIsolating } from './provider/translate-isolating.js';
-import type { QuotaBackoff } from './quota-backoff.js';
 import { jobLogFields } from './job-log-fields.js';
 
 export interface TranslateProcessorDeps {
   translator: Translator;
   logger: Logger;
-  /** Slows the whole fleet down when Google reports a quota problem (BullMQ worker.rateLimit). */
-  rateLimit: (ms: number) => Promise<void>;
-  /** How long the fleet pauses after a quota answer (one per worker process). */
-  quotaBackoff: QuotaBackoff;
-  /** Quota answers a job may meet without spending an attempt (PROVIDER_QUOTA_RETRIES). */
-  maxQuotaRequeues: number;
+  /** Requeue, retry or fail after a provider failure; pauses the queue on quota answers. */
+  failures: FailurePolicy;
   /** Translations are cached here, and the texts' in-flight marks ended, when a job is done. */
   cache: { store: TranslationCache; providerId: string };
   /** PROVIDER_BATCHING=false: one provider request per text. @default true */
@@ -52,18 +48,16 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
     };
     try {
       const outcomes = await translateIsolating(deps.translator, parsed.data, deps.batching ?? true);
-      deps.quotaBackoff.success();
-      const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
+      deps.failures.succeeded();
+      const refused = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
       // Every text refused: the job fails as a whole, like a job of one text would.
-      if (failures.length === outcomes.length) {
-        throw failForGood(new UnrecoverableError(reasonOf(failures[0]!)));
-      }
+      if (refused.length === outcomes.length) throw failForGood(finalError(refused[0]!, true));
       const results: TranslateItemResult[] = [];
       const translated: [string, Translation][] = [];
       const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
       outcomes.forEach((outcome, i) => {
         if (!outcome.ok) {
-          results.push({ error: { code: outcome.failure.code, message: outcome.failure.message } });
+          results.push({ error: encodeItemFailure(outcome.failure) });
           return;
         }
         const { text, detectedSource } = outcome.translation;
@@ -84,24 +78,10 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
         { ...jobLogFields(job), kind: failure.kind, status: failure.status, attempt: job.attemptsMade + 1 },
         'provider call failed',
       );
-      if (failure.kind === 'permanent') throw failForGood(new UnrecoverableError(reasonOf(failure)));
-      if (failure.kind === 'rate_limited') {
-        // A quota requeue costs no attempt (starts that neither completed nor failed are these, or
-        // stalls); past the allowance it counts as a failed attempt so the job ends some day.
-        const requeues = job.attemptsStarted - job.attemptsMade - 1;
-        // Pauses every worker of the queue (the limiter key is shared), not only this job.
-        await deps.rateLimit(deps.quotaBackoff.next(requeues + job.attemptsMade));
-        if (requeues < deps.maxQuotaRequeues) throw Worker.RateLimitError();
-      }
-      const error = new Error(reasonOf(failure));
-      // The last attempt: BullMQ fails the job instead of retrying it.
-      throw job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? failForGood(error) : error;
+      const { permanent } = await deps.failures.onFailure(failure, job);
+      throw failForGood(finalError(failure, permanent));
     }
   };
-}
-
-function reasonOf(failure: ProviderFailure): string {
-  return encodeJobFailure({ code: failure.code, message: failure.message });
 }
 
 /** Caches a job's translations and ends its texts' in-flight marks (see TranslationCache.settle). */

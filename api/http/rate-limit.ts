@@ -6,26 +6,17 @@
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../shared/errors.js';
+import { RedisKeys } from '../../shared/redis/keys.js';
+import { redisScripts } from '../../shared/redis/scripts.js';
 
 const WINDOW_MS = 60_000;
-
-// One round trip: count the hit, start the window on the first one, report what is left of it.
-const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}`;
-
-type RateLimitRedis = Redis & {
-  rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
-};
 
 export function rateLimit(options: { redis: Redis; prefix: string; perMinute: number }): RequestHandler {
   const { redis, prefix, perMinute } = options;
   if (perMinute <= 0) return (_req, _res, next) => next();
-  if (!('rateLimitHit' in redis)) redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-  const limited = redis as RateLimitRedis;
+  // One round trip per request (hit-rate-limit-1.lua): count the hit, start the window on the first.
+  const scripts = redisScripts(redis);
+  const keys = new RedisKeys(prefix);
   return async (req, res, next) => {
     if (redis.status !== 'ready') {
       next();
@@ -35,7 +26,7 @@ export function rateLimit(options: { redis: Redis; prefix: string; perMinute: nu
     let hits: number;
     let ttlMs: number;
     try {
-      [hits, ttlMs] = await limited.rateLimitHit(`${prefix}:ratelimit:${client}`, WINDOW_MS);
+      [hits, ttlMs] = await scripts.hitRateLimit(keys.rateLimit(client), WINDOW_MS);
     } catch {
       next();
       return;

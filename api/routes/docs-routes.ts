@@ -1,31 +1,47 @@
+/**
+ * GET /openapi.json and Swagger UI at /docs. Both are rarely used, so their modules (the OpenAPI
+ * generator, the page) are imported on the first request, not at start: the API's start-up memory
+ * does not pay for them.
+ */
 import { Router } from 'express';
 import type { Config } from '../../shared/config.js';
 import { methodNotAllowed } from '../http/error-handler.js';
-import { DOCS_HTML, DOCS_JS } from '../openapi/docs-page.js';
-import { buildOpenApiDocument } from '../openapi/openapi-document.js';
 
-/** GET /openapi.json (built once per app) and the /docs page that renders it. */
 export function docsRoutes(config: Config): Router {
   const router = Router();
-  let document: string | undefined;
+  let document: Promise<string> | undefined;
   router
     .route('/openapi.json')
-    .get((_req, res) => {
-      document ??= JSON.stringify(buildOpenApiDocument(config));
-      res.type('application/json').send(document);
+    .get(async (_req, res) => {
+      document ??= import('../openapi/openapi-document.js')
+        .then(({ buildOpenApiDocument }) => JSON.stringify(buildOpenApiDocument(config)))
+        .catch((err: unknown) => {
+          // Not cached: the next request tries again.
+          document = undefined;
+          throw err;
+        });
+      res.type('application/json').send(await document);
     })
     .all(methodNotAllowed(['GET']));
   router
     .route('/docs')
-    .get((_req, res) => {
-      res.type('html').send(DOCS_HTML);
+    .get(async (_req, res) => {
+      const { SWAGGER_UI_HTML } = await import('../openapi/swagger-ui.js');
+      res.type('html').send(SWAGGER_UI_HTML);
     })
     .all(methodNotAllowed(['GET']));
   router
-    .route('/docs/docs.js')
-    .get((_req, res) => {
-      res.type('text/javascript').send(DOCS_JS);
+    .route('/docs/swagger-initializer.js')
+    .get(async (_req, res) => {
+      const { SWAGGER_UI_INITIALIZER } = await import('../openapi/swagger-ui.js');
+      res.type('text/javascript').send(SWAGGER_UI_INITIALIZER);
     })
     .all(methodNotAllowed(['GET']));
+  // Only the package files the page uses; any other name falls through to the 404.
+  router.get('/docs/:asset', async (req, res, next) => {
+    const { SWAGGER_UI_ASSETS, SWAGGER_UI_DIR } = await import('../openapi/swagger-ui.js');
+    if (SWAGGER_UI_ASSETS.has(req.params.asset)) res.sendFile(req.params.asset, { root: SWAGGER_UI_DIR });
+    else next();
+  });
   return router;
 }

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import type { Config } from '../../shared/config.js';
 import { translateRequestSchema } from '../../shared/schemas.js';
 import { methodNotAllowed } from '../http/error-handler.js';
-import { translateRequests } from '../metrics.js';
 import { jsonBody } from '../http/json-body.js';
 import { preferredWaitMs } from '../http/prefer-wait.js';
 import { validate } from '../http/validate.js';
@@ -19,13 +18,8 @@ export function translateRoutes(config: Config, service: TranslationService): Ro
       const waitMs = preferredWaitMs(req.get('prefer'), config.SYNC_WAIT_MS, config.SYNC_WAIT_MAX_MS);
       // A client that goes away stops waiting (the response is the signal); its job still
       // completes and can be fetched.
-      const result = await service
-        .submit(request, waitMs, res, String(res.getHeader('X-Request-Id') ?? ''))
-        .catch((err: unknown) => {
-          translateRequests.inc({ outcome: 'error' });
-          throw err;
-        });
-      translateRequests.inc({ outcome: result.kind });
+      // The service reports the outcome (translate:submitted), for metrics.
+      const result = await service.submit(request, waitMs, res, String(res.getHeader('X-Request-Id') ?? ''));
       res.locals.jobId = result.kind === 'done' ? result.response.job_id : result.jobId;
       if (req.get('prefer')) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
       if (result.kind === 'done') {

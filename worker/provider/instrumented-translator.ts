@@ -1,33 +1,39 @@
 /**
- * Translator decorator recording provider metrics (request duration by outcome, segments per
- * request, characters sent) and, with TRACING_ENABLED, a CLIENT span per provider request (child of
- * the job whose text opened the request). Sits right above the quota limiter and the Google client
- * in the chain, so it sees each real provider request (after batching, without quota waits).
+ * Translator decorator reporting each provider request as a `provider:request` event (duration
+ * by outcome, segments, characters sent: the worker metrics subscribe to it) and, with
+ * TRACING_ENABLED, a CLIENT span per provider request (child of the job whose text opened the
+ * request). Sits right above the quota limiter and the Google client in the chain, so it sees each
+ * real provider request (after batching, without quota waits).
  */
+import type { EventBus } from '../../shared/events.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import { otel, TRACER_NAME, type Otel } from '../../shared/tracing.js';
-import {
-  providerCharacters,
-  providerOutcome,
-  providerRequestDuration,
-  providerSegments,
-} from '../metrics.js';
+import { classifyProviderError } from './classify-provider-error.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
+
+export interface InstrumentedTranslatorOptions {
+  /** TRACING_ENABLED: a span per provider request. @default false */
+  tracing?: boolean;
+  /** Where provider requests are reported. @default none (nothing emitted) */
+  events?: EventBus;
+}
 
 export class InstrumentedTranslator implements Translator {
   private readonly otel: Otel | undefined;
+  private readonly events: EventBus | undefined;
 
   constructor(
     private readonly inner: Translator,
-    options: { tracing?: boolean } = {},
+    options: InstrumentedTranslatorOptions = {},
   ) {
     this.otel = otel(options.tracing ?? false);
+    this.events = options.events;
   }
 
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
-    const end = providerRequestDuration.startTimer();
+    const started = performance.now();
     let characters = 0;
-    for (const text of request.texts) characters += codePoints(text);
-    providerSegments.observe(request.texts.length);
+    for (const text of request.texts) characters += countChars(text);
     const api = this.otel;
     // Languages and sizes only: texts never go into spans.
     const span = api?.trace.getTracer(TRACER_NAME).startSpan('provider translate', {
@@ -39,25 +45,24 @@ export class InstrumentedTranslator implements Translator {
         ...(request.source ? { 'translation.source': request.source } : {}),
       },
     });
+    const report = (outcome: string) =>
+      this.events?.emit('provider:request', {
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+        segments: request.texts.length,
+        characters,
+      });
     try {
       const result = await this.inner.translate(request);
-      end({ outcome: 'ok' });
-      providerCharacters.inc({ outcome: 'ok' }, characters);
+      report('ok');
       return result;
     } catch (err) {
-      const outcome = providerOutcome(err);
-      end({ outcome });
-      providerCharacters.inc({ outcome }, characters);
+      const outcome = classifyProviderError(err).kind;
+      report(outcome);
       if (api && span) span.setStatus({ code: api.SpanStatusCode.ERROR, message: outcome });
       throw err;
     } finally {
       span?.end();
     }
   }
-}
-
-function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }

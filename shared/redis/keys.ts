@@ -1,0 +1,100 @@
+/**
+ * The only place a Redis key string is formed (in the spirit of BullMQ's `QueueKeys`), so the
+ * layout can be read in one file. Every key starts with the prefix `P` (QUEUE_PREFIX, default
+ * `{translate}`): its braces are a Redis Cluster hash tag, so all keys share one slot and
+ * multi-key commands, MULTI and Lua scripts work on a cluster unchanged. docs/architecture.md
+ * ("Queues and what lives in Redis") says how long each key is kept.
+ *
+ * | key                         | type   | what                                                    |
+ * | --------------------------- | ------ | ------------------------------------------------------- |
+ * | `P:<queue>:…`               | BullMQ | a queue's own keys; a job hash is `P:<queue>:<job id>`  |
+ * | `P:cache:<sha256>`          | string | cached translation (JSON), keyed by translationHash     |
+ * | `P:inflight:<sha256>`       | string | item id (`<job id>.<index>`) translating that text now  |
+ * | `P:batch:<id>`              | hash   | batch status, counts, chunk counters, cancel, times     |
+ * | `P:batch:<id>:items`        | list   | one JSON item per index                                 |
+ * | `P:batch:<id>:results`      | hash   | item index → JSON result                                |
+ * | `P:batch:<id>:started`      | set    | chunk numbers that reached the provider                 |
+ * | `P:batch:<id>:settled`      | set    | chunk numbers whose results are written                 |
+ * | `P:batch-idem:<sha256>`     | string | Idempotency-Key (hashed) → `<batch id> <fingerprint>`   |
+ * | `P:quota:chars`             | hash   | fleet token bucket of provider characters (tokens, ts)  |
+ * | `P:quota:requests`          | hash   | fleet token bucket of provider requests (tokens, ts)    |
+ * | `P:ratelimit:<client>`      | string | a client's request count in its current minute          |
+ * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
+ *
+ * Deployed data must stay readable: change a key string here only with a migration.
+ */
+import { createHash } from 'node:crypto';
+import { QueueKeys } from 'bullmq';
+
+/** The keys of one batch (see the table above). */
+export interface BatchKeys {
+  meta: string;
+  items: string;
+  results: string;
+  started: string;
+  settled: string;
+}
+
+/** The fleet's provider quota buckets. */
+export interface ProviderQuotaKeys {
+  chars: string;
+  requests: string;
+}
+
+export class RedisKeys {
+  private readonly queueKeys: QueueKeys;
+
+  constructor(readonly prefix: string) {
+    this.queueKeys = new QueueKeys(prefix);
+  }
+
+  /** A SCAN pattern matching every key of this prefix (glob characters of the prefix escaped). */
+  allPattern(): string {
+    return `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
+  }
+
+  /** A BullMQ job's hash, formed by BullMQ's own key builder; read it through bullmq-job-hash.ts. */
+  job(queueName: string, jobId: string): string {
+    return this.queueKeys.toKey(queueName, jobId);
+  }
+
+  /** Cached translation of the text whose translationHash is `hash`. */
+  cache(hash: string): string {
+    return `${this.prefix}:cache:${hash}`;
+  }
+
+  /** In-flight mark of the text whose translationHash is `hash` (see api/request-packer.ts). */
+  inflight(hash: string): string {
+    return `${this.prefix}:inflight:${hash}`;
+  }
+
+  batch(id: string): BatchKeys {
+    const meta = `${this.prefix}:batch:${id}`;
+    return {
+      meta,
+      items: `${meta}:items`,
+      results: `${meta}:results`,
+      started: `${meta}:started`,
+      settled: `${meta}:settled`,
+    };
+  }
+
+  /** Where a client's Idempotency-Key is recorded: hashed, so any header value makes a safe key. */
+  batchIdempotency(idempotencyKey: string): string {
+    return `${this.prefix}:batch-idem:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+  }
+
+  providerQuota(): ProviderQuotaKeys {
+    return { chars: `${this.prefix}:quota:chars`, requests: `${this.prefix}:quota:requests` };
+  }
+
+  /** `client`: `key:<digest>` or `ip:<address>` (api/http/rate-limit.ts). */
+  rateLimit(client: string): string {
+    return `${this.prefix}:ratelimit:${client}`;
+  }
+
+  /** `day`: the UTC date, `YYYY-MM-DD`. */
+  budgetDay(day: string): string {
+    return `${this.prefix}:budget:${day}`;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * A text the provider refuses keeps its error code on every path: sent alone (the job fails as a
+ * whole), packed with good texts of the same shape into one job (the item fails, its job
+ * completes), as a batch item, and read back through GET /v1/jobs/{id}. The emulator refuses the
+ * text `__emulator_reject__` with Google's 400 "Invalid Value".
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REJECT_TEXT } from '../emulator/google-api.js';
+import { eventually, getJson, postJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
+
+const REFUSED = {
+  error: { code: 'unsupported_language', message: 'The provider does not support this language pair.' },
+};
+
+interface Pipelined {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/**
+ * Sends POST /v1/translate requests pipelined on one connection in a single write, so the API
+ * reads them in one turn of its event loop and packs those of one shape into one job.
+ */
+function pipelined(
+  url: string,
+  bodies: unknown[],
+  headers: Record<string, string> = {},
+): Promise<Pipelined[]> {
+  const { hostname, port } = new URL(url);
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  const wire = bodies
+    .map((body) => {
+      const json = JSON.stringify(body);
+      return (
+        `POST /v1/translate HTTP/1.1\r\nHost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(json)}\r\n${extra}\r\n${json}`
+      );
+    })
+    .join('');
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let buffer = Buffer.alloc(0);
+    const answers: Pipelined[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const head = buffer.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffer.length < end + 4 + length) break;
+        const body = buffer.subarray(end + 4, end + 4 + length).toString('utf8');
+        answers.push({ status: Number(head.split(' ')[1]), body: body ? JSON.parse(body) : undefined });
+        buffer = buffer.subarray(end + 4 + length);
+      }
+      if (answers.length === bodies.length) {
+        socket.end();
+        resolve(answers);
+      }
+    });
+    socket.on('error', reject);
+    socket.write(wire);
+  });
+}
+
+/** The BullMQ job of an item id `<job>.<index>`. */
+const queueJobOf = (id: string) => id.slice(0, id.lastIndexOf('.'));
+
+async function finishedJob(stack: Stack, id: string): Promise<HttpResult> {
+  return eventually(async () => {
+    const res = await getJson(`${stack.url}/v1/jobs/${id}`);
+    return res.body?.status === 'completed' || res.body?.status === 'failed' ? res : undefined;
+  });
+}
+
+describe('a refused text keeps its error code', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { JOB_ATTEMPTS: '2' } });
+  });
+  afterAll(() => stack?.close());
+
+  const request = (text: string, tgt: string) => ({ src_text: text, tgt_lang: tgt, src_lang: 'en' });
+
+  it('alone: 400 unsupported_language, and the same through GET /v1/jobs/{id}', async () => {
+    const res = await postJson(`${stack.url}/v1/translate`, request(REJECT_TEXT, 'de'));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(REFUSED);
+
+    const queued = await postJson(`${stack.url}/v1/translate`, request(REJECT_TEXT, 'it'), {
+      Prefer: 'respond-async',
+    });
+    expect(queued.status).toBe(202);
+    const job = await finishedJob(stack, queued.body.job_id);
+    expect(job.status).toBe(200);
+    expect(job.body).toEqual({
+      job_id: queued.body.job_id,
+      status: 'failed',
+      error: REFUSED.error,
+      attempts: 1,
+      created_at: expect.any(String),
+      finished_at: expect.any(String),
+    });
+  });
+
+  it('packed with good texts of the same shape: the refused request alone gets 400 unsupported_language', async () => {
+    const answers = await pipelined(stack.url, [
+      request('packed one', 'fr'),
+      request(REJECT_TEXT, 'fr'),
+      request('packed two', 'fr'),
+      request('packed three', 'fr'),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 200, 200]);
+    expect(answers[1]!.body).toEqual(REFUSED);
+    expect(answers[0]!.body).toMatchObject({ tgt_text: '[fr] packed one' });
+    // One job carried all four texts (the good ones are its items 0, 2 and 3).
+    const jobs = [answers[0]!, answers[2]!, answers[3]!].map((a) => a.body.job_id as string);
+    expect(new Set(jobs.map(queueJobOf)).size).toBe(1);
+    expect(jobs.map((id) => id.slice(id.lastIndexOf('.') + 1))).toEqual(['0', '2', '3']);
+  });
+
+  it('packed, then read through GET /v1/jobs/{id}: failed with unsupported_language', async () => {
+    const answers = await pipelined(
+      stack.url,
+      [
+        request('polled one', 'es'),
+        request('polled two', 'es'),
+        request(REJECT_TEXT, 'es'),
+        request('polled three', 'es'),
+      ],
+      { Prefer: 'respond-async' },
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    const ids = answers.map((a) => a.body.job_id as string);
+    expect(new Set(ids.map(queueJobOf)).size).toBe(1);
+    const refused = await finishedJob(stack, ids[2]!);
+    expect(refused.status).toBe(200);
+    expect(refused.body).toEqual({
+      job_id: ids[2],
+      status: 'failed',
+      error: REFUSED.error,
+      attempts: 1,
+      created_at: expect.any(String),
+      finished_at: expect.any(String),
+    });
+    const good = await finishedJob(stack, ids[3]!);
+    expect(good.body).toMatchObject({ status: 'completed', result: { tgt_text: '[es] polled three' } });
+  });
+
+  it('as a batch item: failed with unsupported_language, the other items completed', async () => {
+    const res = await postJson(
+      `${stack.url}/v1/batches`,
+      {
+        items: [
+          { src_text: 'batch one', tgt_lang: 'pt', src_lang: 'en' },
+          { src_text: REJECT_TEXT, tgt_lang: 'pt', src_lang: 'en', ref: 'bad' },
+          { src_text: 'batch two', tgt_lang: 'pt', src_lang: 'en' },
+        ],
+      },
+      { Prefer: 'wait=10' },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed_with_errors', completed: 2, failed: 1 });
+    expect(res.body.items[1]).toEqual({
+      index: 1,
+      ref: 'bad',
+      src_text: REJECT_TEXT,
+      tgt_lang: 'pt',
+      status: 'failed',
+      error: REFUSED.error,
+    });
+  });
+});
