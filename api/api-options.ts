@@ -9,7 +9,7 @@ import type { Config } from '../shared/config.js';
 import { translateJobOptions } from '../shared/jobs/translate-job.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { AppOptions } from './app.js';
-import type { BatchServiceOptions } from './batch-service.js';
+import type { BatchServiceOptions } from './batches/batch-service.js';
 
 export interface ApiOptions {
   redisUrl: string;

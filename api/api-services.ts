@@ -15,14 +15,14 @@ import type { ReleaseRegistry } from '../shared/release-registry.js';
 import { TranslationCache } from '../shared/translation-cache.js';
 import type { ApiOptions } from './api-options.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
-import type { BatchService } from './batch-service.js';
-import { CharBudget } from './char-budget.js';
-import { JobWaiter } from './job-waiter.js';
+import type { BatchService } from './batches/batch-service.js';
+import { CharBudget } from './admission/char-budget.js';
+import { JobWaiter } from './sync/job-waiter.js';
 import { recordApiMetrics, trackOpenWaits } from './metrics.js';
-import { QueueDepthSampler } from './queue-depth.js';
+import { QueueDepthSampler } from './admission/queue-depth.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
-import { RequestPacker } from './request-packer.js';
-import { TranslationService } from './translation-service.js';
+import { RequestPacker } from './sync/request-packer.js';
+import { TranslationService } from './sync/translation-service.js';
 
 export interface ApiServices {
   /** The producer connection: fails fast, so a request gets 503 at once while Redis is away. */
@@ -108,7 +108,7 @@ export function buildApiServices(
   let batches: Promise<BatchService> | undefined;
   let batchService: BatchService | undefined;
   const loadBatches = async (): Promise<BatchService> => {
-    const { BatchService } = await import('./batch-service.js');
+    const { BatchService } = await import('./batches/batch-service.js');
     batchService = new BatchService({
       options: options.batches,
       logger,

@@ -20,9 +20,9 @@ import { jobRoutes } from './routes/job-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics-routes.js';
 import { translateRoutes, type TranslateRouteOptions } from './routes/translate-routes.js';
-import type { QueueDepthSampler } from './queue-depth.js';
-import type { TranslationService } from './translation-service.js';
-import type { BatchService } from './batch-service.js';
+import type { QueueDepthSampler } from './admission/queue-depth.js';
+import type { TranslationService } from './sync/translation-service.js';
+import type { BatchService } from './batches/batch-service.js';
 
 /** The HTTP layer's settings, compiled from Config by api/api-options.ts. */
 export interface AppOptions {

@@ -13,7 +13,7 @@ import { compileApiOptions } from './api-options.js';
 import { buildApiServices } from './api-services.js';
 import { createApp } from './app.js';
 import { serveHttp } from './http-server.js';
-import type { JobWaiter } from './job-waiter.js';
+import type { JobWaiter } from './sync/job-waiter.js';
 
 export interface Api {
   app: Express;

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { toJobText } from '../api/translation-service.js';
+import { toJobText } from '../api/sync/translation-service.js';
 import { errorHandler } from '../api/http/error-handler.js';
 import { jsonBody } from '../api/http/json-body.js';
 import { validate } from '../api/http/validate.js';

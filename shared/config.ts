@@ -191,7 +191,7 @@ const envSchema = z.object({
   PROVIDER_CONCURRENCY: int(1, 1000).default(64),
   /**
    * Coalesce concurrent jobs of the same (source, target, format, model) into one provider request
-   * (worker), and requests that arrive together into one job (API, see api/request-packer.ts).
+   * (worker), and requests that arrive together into one job (API, see api/sync/request-packer.ts).
    * false: one job per request and one provider request per text. @default true
    */
   PROVIDER_BATCHING: bool.default(true),

@@ -96,7 +96,7 @@ export class TranslationCache {
 
   /**
    * While a job translates a text, this key names the job item doing it, so identical requests
-   * join that item instead of making another job (in-flight deduplication; see api/request-packer.ts).
+   * join that item instead of making another job (in-flight deduplication; see api/sync/request-packer.ts).
    */
   inflightKey(hash: string): string {
     return this.keys.inflight(hash);

@@ -1,7 +1,7 @@
 /** JobWaiter's safety net: a completion whose event never arrives is still answered, from Redis. */
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobWaiter } from '../api/job-waiter.js';
+import { JobWaiter } from '../api/sync/job-waiter.js';
 import { decodeJobFailure } from '../shared/jobs/job-failure.js';
 import { createRedis } from '../shared/redis.js';
 import { cleanPrefix, REDIS_URL, testPrefix } from './helpers/stack.js';

@@ -11,7 +11,7 @@ import { ProviderBatcher, providerBatcherOptions } from '../worker/provider/prov
 import { GoogleTranslator } from '../worker/provider/google-translator.js';
 import { createRedis } from '../shared/redis.js';
 import { jobCacheParts, providerId, translationHash, TranslationCache } from '../shared/translation-cache.js';
-import { RequestPacker } from '../api/request-packer.js';
+import { RequestPacker } from '../api/sync/request-packer.js';
 import {
   eventually,
   getJson,

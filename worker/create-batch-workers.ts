@@ -10,11 +10,11 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
-import { createBatchChunkProcessor, settleAbandonedChunk } from './batch-chunk-processor.js';
-import { createWebhookProcessor, type WebhookDeliveryOptions } from './deliver-webhook.js';
+import { createBatchChunkProcessor, settleAbandonedChunk } from './processors/batch-chunk-processor.js';
+import { createWebhookProcessor, type WebhookDeliveryOptions } from './processors/deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
-import { FailurePolicy } from './failure-policy.js';
-import { QuotaBackoff } from './quota-backoff.js';
+import { FailurePolicy } from './processors/failure-policy.js';
+import { QuotaBackoff } from './processors/quota-backoff.js';
 import type { ConsumerOptions } from './worker-options.js';
 
 /** Webhook deliveries in flight per process: they wait on other people's servers. */

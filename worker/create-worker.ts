@@ -19,9 +19,9 @@ import { ProviderBatcher, providerBatcherOptions } from './provider/provider-bat
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
-import { FailurePolicy } from './failure-policy.js';
-import { QuotaBackoff } from './quota-backoff.js';
-import { createTranslateProcessor } from './translate-processor.js';
+import { FailurePolicy } from './processors/failure-policy.js';
+import { QuotaBackoff } from './processors/quota-backoff.js';
+import { createTranslateProcessor } from './processors/translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 import { compileWorkerOptions } from './worker-options.js';
 
@@ -63,7 +63,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   const cache = {
     // On BullMQ's own connection: a job's cache writes and the end of its in-flight marks are sent
     // before the job's completion on the same socket, so Redis applies them first without the job
-    // waiting for them (see translate-processor.ts).
+    // waiting for them (see processors/translate-processor.ts).
     store: new TranslationCache(connection, consumer.prefix, options.cache.ttlS),
     providerId: options.cache.providerId,
   };

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../shared/errors.js';
-import type { QueueDepthSampler } from '../queue-depth.js';
+import type { QueueDepthSampler } from '../admission/queue-depth.js';
 
 /**
  * 429 `overloaded` while more than `maxDepth` jobs wait: new work is turned away early, before its

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { NotFoundError } from '../../shared/errors.js';
 import { jobId } from '../../shared/schemas.js';
 import { methodNotAllowed } from '../http/error-handler.js';
-import type { TranslationService } from '../translation-service.js';
+import type { TranslationService } from '../sync/translation-service.js';
 
 export function jobRoutes(service: TranslationService): Router {
   const router = Router();

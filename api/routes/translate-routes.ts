@@ -4,7 +4,7 @@ import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
 import { preferredWaitMs } from '../http/prefer-wait.js';
 import { validate } from '../http/validate.js';
-import type { TranslationService } from '../translation-service.js';
+import type { TranslationService } from '../sync/translation-service.js';
 
 export interface TranslateRouteOptions {
   /** Longest text accepted (MAX_TEXT_CHARS). */

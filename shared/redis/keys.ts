@@ -63,7 +63,7 @@ export class RedisKeys {
     return `${this.prefix}:cache:${hash}`;
   }
 
-  /** In-flight mark of the text whose translationHash is `hash` (see api/request-packer.ts). */
+  /** In-flight mark of the text whose translationHash is `hash` (see api/sync/request-packer.ts). */
   inflight(hash: string): string {
     return `${this.prefix}:inflight:${hash}`;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planChunks } from '../../api/batch-plan.js';
+import { planChunks } from '../../api/batches/batch-plan.js';
 import type { StoredItem } from '../../shared/batch-store.js';
 
 describe('planChunks', () => {

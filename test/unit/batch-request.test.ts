@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBatchRequest } from '../../api/batch-request.js';
+import { parseBatchRequest } from '../../api/batches/batch-request.js';
 import { AppError } from '../../shared/errors.js';
 
 const config = { MAX_BATCH_ITEMS: 6, MAX_TEXT_CHARS: 10 };

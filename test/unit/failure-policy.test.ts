@@ -1,9 +1,14 @@
 import { RateLimitError, UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { decodeJobFailure } from '../../shared/jobs/job-failure.js';
-import { FailurePolicy, decideFailure, finalError, type JobAttempts } from '../../worker/failure-policy.js';
+import {
+  FailurePolicy,
+  decideFailure,
+  finalError,
+  type JobAttempts,
+} from '../../worker/processors/failure-policy.js';
 import type { ProviderFailure } from '../../worker/provider/classify-provider-error.js';
-import { QuotaBackoff } from '../../worker/quota-backoff.js';
+import { QuotaBackoff } from '../../worker/processors/quota-backoff.js';
 
 /** Counters of a job with `attempts` allowed, `made` failed attempts and `requeues` quota requeues, now running. */
 function job(attempts: number | undefined, made: number, requeues = 0): JobAttempts {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { QuotaBackoff } from '../../worker/quota-backoff.js';
+import { QuotaBackoff } from '../../worker/processors/quota-backoff.js';
 
 describe('QuotaBackoff', () => {
   beforeEach(() => {

@@ -3,12 +3,12 @@
  * Order of checks: the envelope, then the expanded count (413 before any per-item work), then
  * every item on its own, so a 400 lists every bad index at once.
  */
-import type { Config } from '../shared/config.js';
-import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
-import { batchItemSchema, batchRequestSchema, type BatchItem } from '../shared/batch-schemas.js';
-import { cleanText } from '../shared/schemas.js';
-import type { StoredItem } from '../shared/batch-store.js';
-import { validate } from './http/validate.js';
+import type { Config } from '../../shared/config.js';
+import { AppError, ValidationError, type ErrorDetail } from '../../shared/errors.js';
+import { batchItemSchema, batchRequestSchema, type BatchItem } from '../../shared/batch-schemas.js';
+import { cleanText } from '../../shared/schemas.js';
+import type { StoredItem } from '../../shared/batch-store.js';
+import { validate } from '../http/validate.js';
 
 /** Details listed in a 400; the message still counts every bad item. */
 const MAX_DETAILS = 100;

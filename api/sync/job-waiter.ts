@@ -8,8 +8,8 @@
  */
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { encodeJobFailure } from '../shared/jobs/job-failure.js';
-import { BullmqJobHashes, parseReturnValue } from '../shared/redis/bullmq-job-hash.js';
+import { encodeJobFailure } from '../../shared/jobs/job-failure.js';
+import { BullmqJobHashes, parseReturnValue } from '../../shared/redis/bullmq-job-hash.js';
 
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };

@@ -15,16 +15,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { countChars } from '../shared/provider-request/count-chars.js';
-import { packLimits, type PackLimits } from '../shared/provider-request/limits.js';
-import { PackingQueue } from '../shared/provider-request/pack.js';
-import { shapeKey } from '../shared/provider-request/shape.js';
-import { translateJob, type TranslateJobData } from '../shared/jobs/translate-job.js';
-import { itemId, parseItemId, type Translation } from '../shared/schemas.js';
-import { redisScripts, type RedisScripts } from '../shared/redis/scripts.js';
-import { parseCachedTranslation, type TranslationCache } from '../shared/translation-cache.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
+import { packLimits, type PackLimits } from '../../shared/provider-request/limits.js';
+import { PackingQueue } from '../../shared/provider-request/pack.js';
+import { shapeKey } from '../../shared/provider-request/shape.js';
+import { translateJob, type TranslateJobData } from '../../shared/jobs/translate-job.js';
+import { itemId, parseItemId, type Translation } from '../../shared/schemas.js';
+import { redisScripts, type RedisScripts } from '../../shared/redis/scripts.js';
+import { parseCachedTranslation, type TranslationCache } from '../../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
-import { redisCall } from './redis-call.js';
+import { redisCall } from '../redis-call.js';
 
 /** One request to place: a text and the shape of its translation. */
 export interface PackRequest {

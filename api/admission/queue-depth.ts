@@ -3,7 +3,7 @@
  * the value is refreshed in the background at most every `maxAgeMs`, and only while requests ask.
  */
 import type { Queue } from 'bullmq';
-import { withTimeout } from '../shared/timeout.js';
+import { withTimeout } from '../../shared/timeout.js';
 
 /** A depth sample that cannot be read this soon is skipped (queue commands wait for a connection). */
 const SAMPLE_TIMEOUT_MS = 1000;

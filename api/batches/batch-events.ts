@@ -6,8 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from 'express';
-import type { BatchStore } from '../shared/batch-store.js';
-import { isFinal, toStatusResponse } from '../shared/batch-store.js';
+import type { BatchStore } from '../../shared/batch-store.js';
+import { isFinal, toStatusResponse } from '../../shared/batch-store.js';
 
 const HEARTBEAT_MS = 15_000;
 

@@ -6,22 +6,22 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { batchChunkJob } from '../shared/jobs/batch-chunk-job.js';
-import type { BatchResultsResponse } from '../shared/batch-schemas.js';
-import { BatchStore, isFinal, type BatchState } from '../shared/batch-store.js';
-import { countChars } from '../shared/provider-request/count-chars.js';
-import type { Config } from '../shared/config.js';
-import { AppError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors.js';
-import type { EventBus } from '../shared/events.js';
-import type { Logger } from '../shared/logger.js';
-import { QUEUE_NAMES } from '../shared/queues.js';
-import { callbackUrlProblem } from '../shared/webhook-address-guard.js';
-import { enqueueWebhook } from '../shared/batch-webhook.js';
-import type { CharBudget } from './char-budget.js';
+import { batchChunkJob } from '../../shared/jobs/batch-chunk-job.js';
+import type { BatchResultsResponse } from '../../shared/batch-schemas.js';
+import { BatchStore, isFinal, type BatchState } from '../../shared/batch-store.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
+import type { Config } from '../../shared/config.js';
+import { AppError, NotFoundError, UnavailableError, ValidationError } from '../../shared/errors.js';
+import type { EventBus } from '../../shared/events.js';
+import type { Logger } from '../../shared/logger.js';
+import { QUEUE_NAMES } from '../../shared/queues.js';
+import { callbackUrlProblem } from '../../shared/webhook-address-guard.js';
+import { enqueueWebhook } from '../../shared/batch-webhook.js';
+import type { CharBudget } from '../admission/char-budget.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
-import { redisCall } from './redis-call.js';
-import type { ReleaseRegistry } from '../shared/release-registry.js';
+import { redisCall } from '../redis-call.js';
+import type { ReleaseRegistry } from '../../shared/release-registry.js';
 
 /** The batch side's settings, compiled from Config by api/api-options.ts. */
 export interface BatchServiceOptions {

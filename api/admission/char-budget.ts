@@ -4,11 +4,11 @@
  * which protects the Google bill (cache hits count too: the budget is on what clients ask for).
  */
 import type { Redis } from 'ioredis';
-import { AppError } from '../shared/errors.js';
-import type { EventBus } from '../shared/events.js';
-import type { Logger } from '../shared/logger.js';
-import { RedisKeys } from '../shared/redis/keys.js';
-import { redisScripts, type RedisScripts } from '../shared/redis/scripts.js';
+import { AppError } from '../../shared/errors.js';
+import type { EventBus } from '../../shared/events.js';
+import type { Logger } from '../../shared/logger.js';
+import { RedisKeys } from '../../shared/redis/keys.js';
+import { redisScripts, type RedisScripts } from '../../shared/redis/scripts.js';
 
 export class CharBudget {
   private readonly scripts: RedisScripts;

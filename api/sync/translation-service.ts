@@ -5,16 +5,16 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, NotFoundError } from '../shared/errors.js';
-import { decodeItemFailure, decodeJobFailure, type JobFailure } from '../shared/jobs/job-failure.js';
+import { AppError, NotFoundError } from '../../shared/errors.js';
+import { decodeItemFailure, decodeJobFailure, type JobFailure } from '../../shared/jobs/job-failure.js';
 import {
   translateItemResult,
   translateJobData,
   type TranslateJobData,
-} from '../shared/jobs/translate-job.js';
-import type { EventBus } from '../shared/events.js';
-import { jobCacheParts, translationHash } from '../shared/translation-cache.js';
-import { countChars } from '../shared/provider-request/count-chars.js';
+} from '../../shared/jobs/translate-job.js';
+import type { EventBus } from '../../shared/events.js';
+import { jobCacheParts, translationHash } from '../../shared/translation-cache.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import {
   parseItemId,
   type JobResponse,
@@ -22,12 +22,12 @@ import {
   type TranslateRequest,
   type TranslateResponse,
   type Translation,
-} from '../shared/schemas.js';
-import type { CharBudget } from './char-budget.js';
+} from '../../shared/schemas.js';
+import type { CharBudget } from '../admission/char-budget.js';
 import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
 import { placementItemId, type RequestPacker } from './request-packer.js';
-import { redisCall } from './redis-call.js';
-import { activeTraceparent, otel } from '../shared/tracing.js';
+import { redisCall } from '../redis-call.js';
+import { activeTraceparent, otel } from '../../shared/tracing.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
 

@@ -7,11 +7,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { batchWebhookJobData, type BatchWebhookJobResult } from '../shared/jobs/batch-webhook-job.js';
-import { toStatusResponse, type BatchStore } from '../shared/batch-store.js';
-import { webhookSignature } from '../shared/batch-webhook.js';
-import type { Logger } from '../shared/logger.js';
-import { guardedLookup, isPrivateAddress } from '../shared/webhook-address-guard.js';
+import { batchWebhookJobData, type BatchWebhookJobResult } from '../../shared/jobs/batch-webhook-job.js';
+import { toStatusResponse, type BatchStore } from '../../shared/batch-store.js';
+import { webhookSignature } from '../../shared/batch-webhook.js';
+import type { Logger } from '../../shared/logger.js';
+import { guardedLookup, isPrivateAddress } from '../../shared/webhook-address-guard.js';
 
 export interface WebhookDeliveryOptions {
   /** Signs every delivery; without it nothing is delivered (WEBHOOK_SECRET). */

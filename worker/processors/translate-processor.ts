@@ -6,20 +6,20 @@
  * without retry.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import { encodeItemFailure, encodeJobFailure } from '../shared/jobs/job-failure.js';
+import { encodeItemFailure, encodeJobFailure } from '../../shared/jobs/job-failure.js';
 import {
   translateJobData,
   type TranslateItemResult,
   type TranslateJobResult,
-} from '../shared/jobs/translate-job.js';
-import type { Translation } from '../shared/schemas.js';
-import type { Logger } from '../shared/logger.js';
-import { jobTextHashes, type TranslationCache } from '../shared/translation-cache.js';
+} from '../../shared/jobs/translate-job.js';
+import type { Translation } from '../../shared/schemas.js';
+import type { Logger } from '../../shared/logger.js';
+import { jobTextHashes, type TranslationCache } from '../../shared/translation-cache.js';
 import { finalError, type FailurePolicy } from './failure-policy.js';
-import { classifyProviderError } from './provider/classify-provider-error.js';
-import type { Translator } from './provider/google-translator.js';
-import { translateIsolating } from './provider/translate-isolating.js';
-import { jobLogFields } from './job-log-fields.js';
+import { classifyProviderError } from '../provider/classify-provider-error.js';
+import type { Translator } from '../provider/google-translator.js';
+import { translateIsolating } from '../provider/translate-isolating.js';
+import { jobLogFields } from '../job-log-fields.js';
 
 export interface TranslateProcessorDeps {
   translator: Translator;

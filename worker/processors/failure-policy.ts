@@ -8,8 +8,8 @@
  * - `transient` (5xx, timeouts, network): BullMQ retries with backoff until attempts run out.
  */
 import { RateLimitError, UnrecoverableError } from 'bullmq';
-import { encodeJobFailure } from '../shared/jobs/job-failure.js';
-import type { ProviderFailure } from './provider/classify-provider-error.js';
+import { encodeJobFailure } from '../../shared/jobs/job-failure.js';
+import type { ProviderFailure } from '../provider/classify-provider-error.js';
 import type { QuotaBackoff } from './quota-backoff.js';
 
 /** A BullMQ job's attempt counters (the fields of `Job` the policy reads). */

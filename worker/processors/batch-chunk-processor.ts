@@ -8,18 +8,18 @@
  *   the batch goes on. Quota answers slow the batch queue down like the sync one.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { BatchState, BatchStore, StoredResult } from '../shared/batch-store.js';
+import type { BatchState, BatchStore, StoredResult } from '../../shared/batch-store.js';
 import {
   batchChunkJobData,
   type BatchChunkJobData,
   type BatchChunkJobResult,
-} from '../shared/jobs/batch-chunk-job.js';
-import { UNKNOWN_FAILURE, encodeItemFailure, encodeJobFailure } from '../shared/jobs/job-failure.js';
-import type { Logger } from '../shared/logger.js';
+} from '../../shared/jobs/batch-chunk-job.js';
+import { UNKNOWN_FAILURE, encodeItemFailure, encodeJobFailure } from '../../shared/jobs/job-failure.js';
+import type { Logger } from '../../shared/logger.js';
 import type { FailurePolicy } from './failure-policy.js';
-import { classifyProviderError, type ProviderFailure } from './provider/classify-provider-error.js';
-import type { Translator } from './provider/google-translator.js';
-import { translateIsolating } from './provider/translate-isolating.js';
+import { classifyProviderError, type ProviderFailure } from '../provider/classify-provider-error.js';
+import type { Translator } from '../provider/google-translator.js';
+import { translateIsolating } from '../provider/translate-isolating.js';
 
 export interface BatchChunkProcessorDeps {
   translator: Translator;
