@@ -7,14 +7,15 @@
  * - Transient failures retry the whole chunk in the queue; on the last attempt its items fail and
  *   the batch goes on. Quota answers slow the batch queue down like the sync one.
  */
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { parseJobData } from './job-data.js';
 import type { BatchState, BatchStore, StoredResult } from '../../shared/batch-store.js';
 import {
   batchChunkJobData,
   type BatchChunkJobData,
   type BatchChunkJobResult,
 } from '../../shared/jobs/batch-chunk-job.js';
-import { UNKNOWN_FAILURE, encodeItemFailure, encodeJobFailure } from '../../shared/jobs/job-failure.js';
+import { UNKNOWN_FAILURE, encodeItemFailure } from '../../shared/jobs/job-failure.js';
 import type { Logger } from '../../shared/logger.js';
 import type { FailurePolicy } from './failure-policy.js';
 import { classifyProviderError, type ProviderFailure } from '../provider/classify-provider-error.js';
@@ -33,13 +34,7 @@ export interface BatchChunkProcessorDeps {
 
 export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
   return async function processBatchChunk(job: Job): Promise<BatchChunkJobResult> {
-    const parsed = batchChunkJobData.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(
-        encodeJobFailure({ code: 'validation_failed', message: 'Malformed chunk job data.' }),
-      );
-    }
-    const data = parsed.data;
+    const data = parseJobData(batchChunkJobData, job, 'chunk job');
     const claim = await deps.store.claimChunk(data.batch_id, data.chunk);
     if (claim === 'skip') return { outcome: claim };
     if (claim === 'done') {

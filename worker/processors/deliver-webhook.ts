@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { parseJobData } from './job-data.js';
 import { batchWebhookJobData, type BatchWebhookJobResult } from '../../shared/jobs/batch-webhook-job.js';
 import { toStatusResponse, type BatchStore } from '../../shared/batch-store.js';
 import { webhookSignature } from '../../shared/batch-webhook.js';
@@ -30,9 +31,7 @@ export interface WebhookDeps {
 
 export function createWebhookProcessor(deps: WebhookDeps) {
   return async function deliverWebhook(job: Job): Promise<BatchWebhookJobResult> {
-    const parsed = batchWebhookJobData.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('malformed webhook job');
-    const { batch_id: batchId, url } = parsed.data;
+    const { batch_id: batchId, url } = parseJobData(batchWebhookJobData, job, 'webhook job');
     const secret = deps.options.secret;
     if (!secret) throw new UnrecoverableError('WEBHOOK_SECRET is not set');
     const state = await deps.store.state(batchId);

@@ -6,7 +6,8 @@
  * without retry.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import { encodeItemFailure, encodeJobFailure } from '../../shared/jobs/job-failure.js';
+import { parseJobData } from './job-data.js';
+import { encodeItemFailure } from '../../shared/jobs/job-failure.js';
 import {
   translateJobData,
   type TranslateItemResult,
@@ -34,27 +35,22 @@ export interface TranslateProcessorDeps {
 
 export function createTranslateProcessor(deps: TranslateProcessorDeps) {
   return async function processTranslateJob(job: Job): Promise<TranslateJobResult> {
-    const parsed = translateJobData.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(
-        encodeJobFailure({ code: 'validation_failed', message: 'Malformed job data.' }),
-      );
-    }
+    const data = parseJobData(translateJobData, job, 'job');
     // A job about to fail for good ends its texts' in-flight marks first, on the connection that
     // then fails the job: no request sent after the failure can join it and inherit its error.
     const failForGood = (err: Error): Error => {
-      void settle(deps, job, [], jobTextHashes(deps.cache.providerId, parsed.data));
+      void settle(deps, job, [], jobTextHashes(deps.cache.providerId, data));
       return err;
     };
     try {
-      const outcomes = await translateIsolating(deps.translator, parsed.data, deps.batching ?? true);
+      const outcomes = await translateIsolating(deps.translator, data, deps.batching ?? true);
       deps.failures.succeeded();
       const refused = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
       // Every text refused: the job fails as a whole, like a job of one text would.
       if (refused.length === outcomes.length) throw failForGood(finalError(refused[0]!, true));
       const results: TranslateItemResult[] = [];
       const translated: [string, Translation][] = [];
-      const hashes = jobTextHashes(deps.cache.providerId, parsed.data);
+      const hashes = jobTextHashes(deps.cache.providerId, data);
       outcomes.forEach((outcome, i) => {
         if (!outcome.ok) {
           results.push({ error: encodeItemFailure(outcome.failure) });
