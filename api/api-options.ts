@@ -25,7 +25,7 @@ export interface ApiOptions {
   /** The queue dashboard's credentials; absent when ADMIN_TOKEN is not set (no dashboard). */
   admin?: { user: string; token: string };
   translateJobOptions: DefaultJobOptions;
-  cache: { ttlS: number; providerId: string };
+  cache: { ttlS: number; providerId: string; scope: Config['CACHE_SCOPE'] };
   packing: { enabled: boolean; maxChars: number };
   dailyChars: number;
   maxOpenWaits: number;
@@ -44,7 +44,7 @@ export function compileApiOptions(config: Config): ApiOptions {
     queueMetricsIntervalMs: config.QUEUE_METRICS_INTERVAL_MS,
     ...(config.ADMIN_TOKEN ? { admin: { user: config.ADMIN_USER, token: config.ADMIN_TOKEN } } : {}),
     translateJobOptions: translateJobOptions(config),
-    cache: { ttlS: config.CACHE_TTL_S, providerId: providerId(config) },
+    cache: { ttlS: config.CACHE_TTL_S, providerId: providerId(config), scope: config.CACHE_SCOPE },
     packing: { enabled: config.PROVIDER_BATCHING, maxChars: config.PROVIDER_BATCH_MAX_CHARS },
     dailyChars: config.DAILY_CHAR_BUDGET,
     maxOpenWaits: config.MAX_OPEN_WAITS,
@@ -52,7 +52,7 @@ export function compileApiOptions(config: Config): ApiOptions {
     app: {
       trustProxy: config.TRUST_PROXY,
       tracing: config.TRACING_ENABLED,
-      apiKeys: config.API_KEYS,
+      tenants: config.TENANTS,
       prefix: config.QUEUE_PREFIX,
       rateLimitPerMin: config.RATE_LIMIT_PER_MIN,
       maxQueueDepth: config.MAX_QUEUE_DEPTH,

@@ -21,6 +21,7 @@ import { JobWaiter } from './sync/job-waiter.js';
 import { recordApiMetrics, trackOpenWaits } from './metrics.js';
 import { QueueDepthSampler } from './admission/queue-depth.js';
 import { startQueueDepthSampler } from './queue-depth-sampler.js';
+import { itemIdsLoader, type ItemIds } from './sync/item-ids.js';
 import { RequestPacker } from './sync/request-packer.js';
 import { TranslationService } from './sync/translation-service.js';
 
@@ -30,6 +31,8 @@ export interface ApiServices {
   queue: Queue;
   waiter: JobWaiter;
   translations: TranslationService;
+  /** Seals and opens public job ids (loaded from Redis once). */
+  itemIds(): Promise<ItemIds>;
   /**
    * The batch service, built on first use: most requests never touch batches, and its modules
    * (request parsing, chunk planning, the store, the callback address guard) cost memory at start.
@@ -79,12 +82,16 @@ export function buildApiServices(
     jobKey: (id) => new RedisKeys(prefix).job(QUEUE_NAMES.translate, id),
   });
   releasers.add('job waiter', () => waiter.close());
+  const itemIds = itemIdsLoader(redis, prefix);
+  // Read at start, so the first request finds it; a failure is retried by the first request.
+  void itemIds().catch(() => undefined);
   const budget = new CharBudget(redis, { prefix, dailyChars: options.dailyChars, logger, events });
   const packer = new RequestPacker({
     queue,
     redis,
     waiter,
     cache: new TranslationCache(redis, prefix, options.cache.ttlS),
+    cacheScope: options.cache.scope,
     packing: options.packing.enabled,
     maxChars: options.packing.maxChars,
   });
@@ -95,6 +102,8 @@ export function buildApiServices(
     packer,
     budget,
     providerId: options.cache.providerId,
+    cacheScope: options.cache.scope,
+    itemIds,
     maxOpenWaits: options.maxOpenWaits,
     tracing: options.tracing,
     events,
@@ -136,6 +145,7 @@ export function buildApiServices(
     queue,
     waiter,
     translations,
+    itemIds,
     batches: () =>
       (batches ??= loadBatches().catch((err: unknown) => {
         batches = undefined;
@@ -147,6 +157,7 @@ export function buildApiServices(
     async ready() {
       await queueEvents.waitUntilReady();
       await queue.waitUntilReady();
+      await itemIds();
     },
   };
 }

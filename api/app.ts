@@ -5,7 +5,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
-import { parseApiKeys, requireApiKey } from './http/api-keys.js';
+import { requireApiKey } from './http/api-keys.js';
 import { drainGuard } from './http/drain-guard.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpTracing } from './http/http-tracing.js';
@@ -30,8 +30,8 @@ export interface AppOptions {
   trustProxy: Config['TRUST_PROXY'];
   /** A span per request (TRACING_ENABLED). */
   tracing: boolean;
-  /** Raw API_KEYS: /v1 needs one of them when set. */
-  apiKeys: string | undefined;
+  /** The keys of API_KEYS and API_KEYS_FILE: /v1 needs one of them when there are any. */
+  tenants: Config['TENANTS'];
   /** Key prefix for the rate limiter's counters (QUEUE_PREFIX). */
   prefix: string;
   /** Requests per minute per client; 0 turns the limit off (RATE_LIMIT_PER_MIN). */
@@ -78,9 +78,9 @@ export function createApp({
   if (tracing) app.use(tracing);
   // The /v1 routes come first: they take nearly all the traffic, and a request walks the layers in order.
   // Health stays open; everything under /v1 needs a key (when keys are set), then passes the limits.
+  // Every /v1 request gets its tenant here (the open tenant without keys).
   app.use('/v1', drainGuard(health.draining));
-  const apiKeys = parseApiKeys(options.apiKeys);
-  if (apiKeys.length > 0) app.use('/v1', requireApiKey(apiKeys));
+  app.use('/v1', requireApiKey(options.tenants));
   if (options.rateLimitPerMin > 0) {
     app.use(
       '/v1',

@@ -13,12 +13,16 @@ import { compileApiOptions } from './api-options.js';
 import { buildApiServices } from './api-services.js';
 import { createApp } from './app.js';
 import { serveHttp } from './http-server.js';
+import type { ItemIds } from './sync/item-ids.js';
 import type { JobWaiter } from './sync/job-waiter.js';
+import { isLoopbackHost } from '../shared/tenants.js';
 
 export interface Api {
   app: Express;
   queue: Queue;
   waiter: JobWaiter;
+  /** Seals and opens public job ids (tests read the job behind an id with it). */
+  itemIds(): Promise<ItemIds>;
   /** Resolves once Redis answered and the events reader is running. */
   ready(): Promise<void>;
   listen(port?: number, host?: string): Promise<{ server: Server; url: string }>;
@@ -57,8 +61,17 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     app,
     queue: services.queue,
     waiter,
+    itemIds: services.itemIds,
     ready: () => services.ready(),
-    listen: (port = options.port, host = options.host) => serving.listen(port, host),
+    listen: (port = options.port, host = options.host) => {
+      if (config.TENANTS.length === 0 && !isLoopbackHost(host)) {
+        logger.warn(
+          { host },
+          'no API keys (API_KEYS, API_KEYS_FILE): anyone who reaches this address can use the API and read every job',
+        );
+      }
+      return serving.listen(port, host);
+    },
     close: () => releasers.release(),
   };
 }

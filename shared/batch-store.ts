@@ -6,12 +6,15 @@
  * cancel are Lua scripts (shared/redis/lua/: claim-batch-chunk, settle-batch-chunk, cancel-batch),
  * so a cancelled batch never starts another chunk and exactly one caller finalizes a batch.
  * Every write refreshes the TTL: a batch expires RESULT_TTL_S after its last activity.
+ * A batch records its owner (the tenant that created it, shared/tenants.ts): only it may read or
+ * cancel the batch.
  */
 import type { Redis } from 'ioredis';
 import type { BatchResultItem, BatchStatus, BatchStatusResponse } from './batch-schemas.js';
 import { decodeItemFailure } from './jobs/job-failure.js';
 import { RedisKeys, type BatchKeys } from './redis/keys.js';
 import { redisScripts, type ClaimOutcome, type RedisScripts } from './redis/scripts.js';
+import { OPEN_TENANT } from './tenants.js';
 
 export type { ClaimOutcome };
 
@@ -45,6 +48,8 @@ export interface BatchState {
   createdAt: number;
   finishedAt?: number;
   callbackUrl?: string;
+  /** The tenant that created the batch; absent for batches created before tenants existed. */
+  owner?: string;
 }
 
 export class BatchStore {
@@ -92,7 +97,7 @@ export class BatchStore {
     id: string,
     items: StoredItem[],
     chunks: number,
-    options: { callbackUrl?: string; now?: number } = {},
+    options: { callbackUrl?: string; now?: number; owner?: string } = {},
   ): Promise<void> {
     const k = this.keys(id);
     const multi = this.redis.multi();
@@ -110,6 +115,7 @@ export class BatchStore {
       cancel: 0,
       created_at: options.now ?? Date.now(),
       ...(options.callbackUrl ? { callback_url: options.callbackUrl } : {}),
+      ...(options.owner !== undefined ? { owner: options.owner } : {}),
     });
     multi.expire(k.items, this.ttlS);
     multi.expire(k.meta, this.ttlS);
@@ -206,7 +212,16 @@ function parseState(id: string, meta: Record<string, string> | undefined): Batch
     createdAt: Number(meta.created_at),
     ...(meta.finished_at ? { finishedAt: Number(meta.finished_at) } : {}),
     ...(meta.callback_url ? { callbackUrl: meta.callback_url } : {}),
+    ...(meta.owner !== undefined ? { owner: meta.owner } : {}),
   };
+}
+
+/**
+ * Whether `tenant` owns the batch. A batch from before tenants existed belongs to open mode's
+ * tenant, so an open deployment keeps reading its batches.
+ */
+export function ownsBatch(state: BatchState, tenant: string): boolean {
+  return (state.owner ?? OPEN_TENANT.name) === tenant;
 }
 
 export function isFinal(status: BatchStatus): boolean {

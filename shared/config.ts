@@ -3,8 +3,10 @@
  * every problem is reported together and the process refuses to start on any of them
  * (an invalid setting never silently falls back to a default).
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseTenants, TenantConfigError, type Tenant } from './tenants.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
@@ -162,9 +164,23 @@ const envSchema = z.object({
   DAILY_CHAR_BUDGET: int(0).default(0),
   /**
    * Comma-separated API keys for /v1 routes (`Authorization: Bearer <key>` or `X-API-Key`); an entry
-   * `sha256:<hex>` is a key's SHA-256 instead of the key. Unset: no keys required.
+   * `sha256:<hex>` is a key's SHA-256 instead of the key. Each key is a tenant named
+   * `key-<first 8 hex of its SHA-256>`: it sees only its own jobs and batches. A setting that names
+   * no key (`,`) or a malformed digest refuses to start. Unset (and no API_KEYS_FILE): no keys required.
    */
   API_KEYS: optionalString,
+  /**
+   * Path of a JSON file of API keys, read once at start, adding keys with a name, the secret's
+   * digest, limits, a fair-share weight and a webhook secret each (README, "Multi-tenant
+   * deployment"). Unset: only API_KEYS.
+   */
+  API_KEYS_FILE: optionalString,
+  /**
+   * What the translation cache and the in-flight deduplication share: `tenant` (each key sees only
+   * its own traffic) or `shared` (every key's, saving provider characters but telling a key that
+   * another one translated a text). @default tenant when keys are configured, else shared
+   */
+  CACHE_SCOPE: z.enum(['tenant', 'shared']).optional(),
   /** Requests per minute per API key (or per client IP without keys), across API processes; 0 = off. @default 0 */
   RATE_LIMIT_PER_MIN: int(0).default(0),
   /**
@@ -253,7 +269,15 @@ const envSchema = z.object({
   EMULATOR_FAULT_KIND: z.enum(['500', '503', '429', '403-quota', '403-daily', 'hang']).default('503'),
 });
 
-export type Config = Readonly<z.infer<typeof envSchema>>;
+type EnvSettings = z.infer<typeof envSchema>;
+
+export type Config = Readonly<
+  Omit<EnvSettings, 'CACHE_SCOPE'> & {
+    /** The API keys of API_KEYS and API_KEYS_FILE, one tenant each (shared/tenants.ts); empty: open mode. */
+    TENANTS: readonly Tenant[];
+    CACHE_SCOPE: NonNullable<EnvSettings['CACHE_SCOPE']>;
+  }
+>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -285,7 +309,7 @@ export function loadConfig(
       }),
     );
   }
-  const config = result.data;
+  const config = { ...result.data, ...tenantSettings(result.data) };
   if (/^rediss?\+cluster:/.test(config.REDIS_URL) && !/\{[^{}]+\}/.test(config.QUEUE_PREFIX)) {
     throw new ConfigError([
       `QUEUE_PREFIX: must contain a hash tag like {translate} on Redis Cluster, so every key shares one slot (got ${JSON.stringify(config.QUEUE_PREFIX)})`,
@@ -297,6 +321,25 @@ export function loadConfig(
     ]);
   }
   return Object.freeze(config);
+}
+
+/** The tenants (API_KEYS_FILE read here, once) and the cache scope their presence defaults. */
+function tenantSettings(env: EnvSettings): Pick<Config, 'TENANTS' | 'CACHE_SCOPE'> {
+  let file: string | undefined;
+  if (env.API_KEYS_FILE !== undefined) {
+    try {
+      file = readFileSync(env.API_KEYS_FILE, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`API_KEYS_FILE: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+  }
+  try {
+    const tenants = Object.freeze(parseTenants({ apiKeys: env.API_KEYS, file }));
+    return { TENANTS: tenants, CACHE_SCOPE: env.CACHE_SCOPE ?? (tenants.length > 0 ? 'tenant' : 'shared') };
+  } catch (err) {
+    if (err instanceof TenantConfigError) throw new ConfigError(err.problems);
+    throw err;
+  }
 }
 
 /** True when no Google credentials are configured: the service should use the emulator. */

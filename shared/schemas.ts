@@ -77,17 +77,18 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 export const uuid = z.string().regex(new RegExp(`^${UUID}$`), 'not an id');
 
 /**
- * The job ids we hand out name one item of a job: `<BullMQ job id (a UUID)>.<index>`. Anything else
- * is refused before Redis is asked.
+ * The job ids we hand out: one request's item of a job, sealed for its tenant (62 base64url
+ * characters; api/sync/item-ids.ts), so no id tells anything about another. Anything else,
+ * including the old `<job UUID>.<index>` form, is refused before Redis is asked.
  */
-export const jobId = z.string().regex(new RegExp(`^${UUID}\\.(0|[1-9][0-9]{0,2})$`), 'not a job id');
+export const jobId = z.string().regex(/^[A-Za-z0-9_-]{62}$/, 'not a job id');
 
-/** An item id: the job's id and the item's index in it. */
+/** An internal item id (in-flight marks): the job's id and the item's index in it. Never public. */
 export function itemId(queueJobId: string, index: number): string {
   return `${queueJobId}.${index}`;
 }
 
-/** Splits an item id (already validated by `jobId`) into the job's id and the item's index. */
+/** Splits an internal item id (`<job UUID>.<index>`) into the job's id and the item's index. */
 export function parseItemId(id: string): { queueJobId: string; index: number } {
   const dot = id.lastIndexOf('.');
   return { queueJobId: id.slice(0, dot), index: Number(id.slice(dot + 1)) };

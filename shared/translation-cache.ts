@@ -2,12 +2,13 @@
  * Translation cache in Redis. The API reads it before enqueueing (a hit never becomes a job and
  * never reaches Google); the worker writes it after a successful translation. Keys (formed in
  * shared/redis/keys.ts) are a hash of everything that decides the translation: provider, model,
- * source, target, format, text.
+ * source, target, format, text, and in the `tenant` cache scope (CACHE_SCOPE) the tenant, so no
+ * key's cache entries or in-flight texts are visible to another key.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { providerSettings, type Config } from './config.js';
-import type { TranslateJobData } from './jobs/translate-job.js';
+import type { TranslateJobData, TranslateJobShape } from './jobs/translate-job.js';
 import { translation, type Translation } from './schemas.js';
 import { RedisKeys } from './redis/keys.js';
 
@@ -20,22 +21,26 @@ export interface CacheKeyParts {
   target: string;
   format: string;
   text: string;
+  /** The tenant whose entry this is (`tenant` cache scope); absent: shared by every tenant. */
+  tenant?: string;
 }
+
+/** CACHE_SCOPE: `tenant` keys the cache and in-flight marks by tenant; `shared` does not. */
+export type CacheScope = 'tenant' | 'shared';
 
 /** Hex SHA-256 of the parts; also the in-flight deduplication id of the job. */
 export function translationHash(parts: CacheKeyParts): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        parts.provider,
-        parts.model ?? '',
-        parts.source ?? 'auto',
-        parts.target.toLowerCase(),
-        parts.format,
-        parts.text,
-      ]),
-    )
-    .digest('hex');
+  const fields = [
+    parts.provider,
+    parts.model ?? '',
+    parts.source ?? 'auto',
+    parts.target.toLowerCase(),
+    parts.format,
+    parts.text,
+  ];
+  // Shared entries keep the hash they had before tenants existed, so a deployed cache stays valid.
+  if (parts.tenant !== undefined) fields.push(parts.tenant);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** Names the provider a process talks to (Google, or an emulator at some endpoint) for cache keys. */
@@ -43,11 +48,15 @@ export function providerId(config: Config): string {
   return `google-v2 ${providerSettings(config).endpoint ?? 'default'}`;
 }
 
-/** The cache key parts of one text of a job (or of a request about to become one). */
+/**
+ * The cache key parts of one text of a job (or of a request about to become one).
+ * @param tenant the text's owner, in the `tenant` cache scope; undefined in the `shared` one.
+ */
 export function jobCacheParts(
   provider: string,
-  shape: Omit<TranslateJobData, 'texts'>,
+  shape: TranslateJobShape,
   text: string,
+  tenant?: string,
 ): CacheKeyParts {
   return {
     provider,
@@ -55,7 +64,13 @@ export function jobCacheParts(
     format: shape.format,
     text,
     ...(shape.source ? { source: shape.source } : {}),
+    ...(tenant !== undefined ? { tenant } : {}),
   };
+}
+
+/** The tenant a text's cache entry belongs to in `scope`: its owner, or none when shared. */
+export function cacheTenant(scope: CacheScope, owner: string): string | undefined {
+  return scope === 'tenant' ? owner : undefined;
 }
 
 /** A cache entry as stored by `settle`; undefined when it is unreadable (then it is translated again). */
@@ -68,10 +83,16 @@ export function parseCachedTranslation(raw: string): Translation | undefined {
   }
 }
 
-/** The hashes (cache keys, in-flight marks) of a job's texts, in order. */
+/**
+ * The hashes (cache keys, in-flight marks) of a job's texts, in order, in the scope the API placed
+ * them in (the job's `cache_scope`). A text of the `tenant` scope without a named owner gets a
+ * hash of its own that no request ever reads.
+ */
 export function jobTextHashes(provider: string, data: TranslateJobData): string[] {
-  const { texts, ...shape } = data;
-  return texts.map((text) => translationHash(jobCacheParts(provider, shape, text)));
+  const scope = data.cache_scope ?? 'shared';
+  return data.texts.map((text, i) =>
+    translationHash(jobCacheParts(provider, data, text, cacheTenant(scope, data.owners?.[i] ?? ''))),
+  );
 }
 
 export class TranslationCache {

@@ -1,7 +1,6 @@
 /** bull-board at /admin/queues: off without ADMIN_TOKEN, behind it when set (browser test: test/browser/). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, startStack, type Stack } from './helpers/stack.js';
-import { parseItemId } from '../shared/schemas.js';
+import { getJson, itemOf, postJson, startStack, type Stack } from './helpers/stack.js';
 
 const TOKEN = 'admin-secret-token';
 const basic = (user: string, password: string) =>
@@ -60,7 +59,7 @@ describe('queue dashboard', () => {
     const translate = api.body.queues.find((q: { name: string }) => q.name === 'translate');
     expect(translate.counts.completed).toBeGreaterThanOrEqual(1);
     expect(translate.jobs.map((j: { id: string }) => j.id)).toContain(
-      parseItemId(done.body.job_id).queueJobId,
+      (await itemOf(stack, done.body.job_id)).queueJobId,
     );
   });
 });

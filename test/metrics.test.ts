@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMetricsServer, type MetricsServer } from '../worker/metrics-server.js';
 import { workerRegistry } from '../worker/metrics.js';
-import { eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+import { eventually, getJson, itemOf, postJson, startStack, type Stack } from './helpers/stack.js';
 import { labelSets, sample, scrape } from './helpers/prometheus.js';
 
 const TOKEN = 'metrics-secret';
@@ -157,7 +157,12 @@ describe('metrics', () => {
       const same = { src_text: `join me ${Math.random()}`, tgt_lang: 'de', src_lang: 'en' };
       const first = await postJson(`${stack.url}/v1/translate`, same, { Prefer: 'respond-async' });
       const second = await postJson(`${stack.url}/v1/translate`, same);
-      expect(second.body.job_id).toBe(first.body.job_id);
+      // Joined: one item, but each request has an id of its own (issue 12).
+      expect(second.body.job_id).not.toBe(first.body.job_id);
+      expect(await itemOf(stack, second.body.job_id)).toEqual({
+        ...(await itemOf(stack, first.body.job_id)),
+        joined: true,
+      });
     } finally {
       stack.emulator.setOptions({ latencyMs: 0 });
     }

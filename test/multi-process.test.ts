@@ -83,8 +83,13 @@ describe('two API processes and two worker processes', () => {
       );
       const all = [await first, ...others];
       for (const r of all) expect(r.body).toMatchObject({ tgt_text: '[fr] herd across processes' });
-      expect(new Set(all.map((r) => r.body.job_id)).size).toBe(1);
+      // One item, but every request its own id (a joiner never learns the original request's id).
+      expect(new Set(all.map((r) => r.body.job_id)).size).toBe(all.length);
       expect(emulator.seenCount('herd across processes')).toBe(1);
+      for (const [i, r] of all.entries()) {
+        const job = await fetch(`${apis[(i + 1) % 2]!.url}/v1/jobs/${r.body.job_id}`);
+        expect(await job.json()).toMatchObject({ status: 'completed' });
+      }
     } finally {
       emulator.setOptions({ latencyMs: 20 });
     }

@@ -196,5 +196,6 @@ async function fetchResult(url: string, init: RequestInit): Promise<HttpResult> 
 
 async function lastFailedJobId(stack: Stack): Promise<string | undefined> {
   const [job] = await stack.api.queue.getJobs(['failed'], 0, 0);
-  return job?.id === undefined ? undefined : `${job.id}.0`;
+  if (job?.id === undefined) return undefined;
+  return (await stack.api.itemIds()).seal({ queueJobId: job.id, index: 0, joined: false }, 'open');
 }

@@ -15,6 +15,7 @@ import { RequestPacker } from '../api/sync/request-packer.js';
 import {
   eventually,
   getJson,
+  itemOf,
   postJson,
   REDIS_URL,
   startStack,
@@ -90,12 +91,19 @@ describe('provider micro-batching through the stack', () => {
         redis,
         waiter: stack.api.waiter,
         cache: new TranslationCache(redis, stack.config.QUEUE_PREFIX, 0),
+        cacheScope: 'shared',
         packing: true,
         maxChars: 1_000_000,
       });
       const shape = { target: 'ja', source: 'en', format: 'text' as const };
       const place = (text: string) =>
-        packer.place({ text, shape, hash: translationHash(jobCacheParts('test', shape, text)), wait: false });
+        packer.place({
+          text,
+          shape,
+          owner: 'open',
+          hash: translationHash(jobCacheParts('test', shape, text)),
+          wait: false,
+        });
       const texts = Array.from({ length: 300 }, (_, i) => `packed ${i}`);
       // An identical text in the same turn joins the first one's item.
       const placements = await Promise.all([...texts, 'packed 7'].map(place));
@@ -110,7 +118,8 @@ describe('provider micro-batching through the stack', () => {
         index: queued[7]!.index,
         joined: true,
       });
-      const ids = queued.map((p) => `${p.queueJobId}.${p.index}`);
+      const sealer = await stack.api.itemIds();
+      const ids = queued.map((p) => sealer.seal(p, 'open'));
       await stack.startWorker(burstWorker);
       await settled(stack, ids);
       const job = await getJson(`${stack.url}/v1/jobs/${ids[200]}`);
@@ -389,16 +398,19 @@ describe('translation cache and in-flight deduplication', () => {
       const answers = await Promise.all(
         Array.from({ length: 25 }, () => postJson(`${stack.url}/v1/translate`, body)),
       );
-      const ids = new Set(answers.map((a) => a.body.job_id));
       for (const a of answers) {
         expect(a.status).toBe(200);
         expect(a.body.tgt_text).toBe('[ko] thundering herd');
       }
-      expect(ids.size).toBe(1);
+      // One item of one job, but every request its own id (a joiner never learns the original's).
+      expect(new Set(answers.map((a) => a.body.job_id)).size).toBe(25);
+      const items = await Promise.all(answers.map((a) => itemOf(stack, a.body.job_id)));
+      expect(new Set(items.map((i) => `${i.queueJobId}.${i.index}`)).size).toBe(1);
       expect(stack.emulator.seenCount('thundering herd')).toBe(1);
-      const [id] = [...ids];
-      const job = await getJson(`${stack.url}/v1/jobs/${id}`);
-      expect(job.body).toMatchObject({ status: 'completed', result: { tgt_text: '[ko] thundering herd' } });
+      for (const a of answers) {
+        const job = await getJson(`${stack.url}/v1/jobs/${a.body.job_id}`);
+        expect(job.body).toMatchObject({ status: 'completed', result: { tgt_text: '[ko] thundering herd' } });
+      }
     } finally {
       stack.emulator.setOptions({ latencyMs: 0 });
     }

@@ -4,8 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startApiProcess, startWorkerProcess } from './helpers/processes.js';
-import { eventually, getJson, postJson, stackEnv, startStack, type Stack } from './helpers/stack.js';
-import { parseItemId } from '../shared/schemas.js';
+import { eventually, getJson, itemOf, postJson, stackEnv, startStack, type Stack } from './helpers/stack.js';
 
 // Stall detection in about a second instead of half a minute.
 // Unbatched: these tests count the provider requests in flight, one per job.
@@ -49,7 +48,7 @@ describe('process faults', () => {
     const res = await waiting;
     expect(res).toMatchObject({ status: 200, body: { tgt_text: '[en] killed mid-job' } });
     expect(Date.now() - started).toBeLessThan(10_000);
-    const done = await stack.api.queue.getJob(parseItemId(res.body.job_id).queueJobId);
+    const done = await stack.api.queue.getJob((await itemOf(stack, res.body.job_id)).queueJobId);
     expect(done?.finishedOn).toBeTruthy();
     expect(done?.stalledCounter).toBe(1);
     const survivor = a === holder ? b : a;

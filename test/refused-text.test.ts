@@ -7,7 +7,15 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REJECT_TEXT } from '../emulator/google-api.js';
-import { eventually, getJson, postJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
+import {
+  eventually,
+  getJson,
+  itemOf,
+  postJson,
+  startStack,
+  type HttpResult,
+  type Stack,
+} from './helpers/stack.js';
 
 const REFUSED = {
   error: { code: 'unsupported_language', message: 'The provider does not support this language pair.' },
@@ -67,8 +75,6 @@ function pipelined(
   });
 }
 
-/** The BullMQ job of an item id `<job>.<index>`. */
-const queueJobOf = (id: string) => id.slice(0, id.lastIndexOf('.'));
 
 async function finishedJob(stack: Stack, id: string): Promise<HttpResult> {
   return eventually(async () => {
@@ -118,9 +124,11 @@ describe('a refused text keeps its error code', () => {
     expect(answers[1]!.body).toEqual(REFUSED);
     expect(answers[0]!.body).toMatchObject({ tgt_text: '[fr] packed one' });
     // One job carried all four texts (the good ones are its items 0, 2 and 3).
-    const jobs = [answers[0]!, answers[2]!, answers[3]!].map((a) => a.body.job_id as string);
-    expect(new Set(jobs.map(queueJobOf)).size).toBe(1);
-    expect(jobs.map((id) => id.slice(id.lastIndexOf('.') + 1))).toEqual(['0', '2', '3']);
+    const jobs = await Promise.all(
+      [answers[0]!, answers[2]!, answers[3]!].map((a) => itemOf(stack, a.body.job_id as string)),
+    );
+    expect(new Set(jobs.map((j) => j.queueJobId)).size).toBe(1);
+    expect(jobs.map((j) => j.index)).toEqual([0, 2, 3]);
   });
 
   it('packed, then read through GET /v1/jobs/{id}: failed with unsupported_language', async () => {
@@ -136,7 +144,8 @@ describe('a refused text keeps its error code', () => {
     );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
     const ids = answers.map((a) => a.body.job_id as string);
-    expect(new Set(ids.map(queueJobOf)).size).toBe(1);
+    const items = await Promise.all(ids.map((id) => itemOf(stack, id)));
+    expect(new Set(items.map((j) => j.queueJobId)).size).toBe(1);
     const refused = await finishedJob(stack, ids[2]!);
     expect(refused.status).toBe(200);
     expect(refused.body).toEqual({

@@ -1,8 +1,7 @@
 /** OpenTelemetry spans from the HTTP request through the job to the provider call (TRACING_ENABLED). */
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, postJson, startStack, type Stack } from './helpers/stack.js';
-import { parseItemId } from '../shared/schemas.js';
+import { eventually, itemOf, postJson, startStack, type Stack } from './helpers/stack.js';
 import { installRecordingTracer } from './helpers/recording-tracer.js';
 
 describe('tracing', () => {
@@ -31,10 +30,9 @@ describe('tracing', () => {
       kind: SpanKind.SERVER,
       attributes: { 'http.route': '/v1/translate', 'http.response.status_code': 200 },
     });
+    const { queueJobId } = await itemOf(traced, res.body.job_id);
     const job = recorder.spans.find(
-      (s) =>
-        s.kind === SpanKind.CONSUMER &&
-        s.attributes['messaging.message.id'] === parseItemId(res.body.job_id).queueJobId,
+      (s) => s.kind === SpanKind.CONSUMER && s.attributes['messaging.message.id'] === queueJobId,
     );
     expect(job).toMatchObject({
       name: 'translate process',

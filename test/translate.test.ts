@@ -5,7 +5,7 @@ import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { eventually, getJson, postJson, startStack, testPrefix, type Stack } from './helpers/stack.js';
 
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9]+$/;
+const JOB_ID = /^[A-Za-z0-9_-]{62}$/;
 
 describe('sync translation', () => {
   let stack: Stack;

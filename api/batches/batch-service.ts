@@ -1,6 +1,7 @@
 /**
  * Batches on the API side: accept (validate, store the items in one MULTI, add every chunk job
  * with one addBulk), read status and result pages, cancel, wait for a small batch to finish.
+ * A batch belongs to the tenant that created it: any other gets 404, as for an unknown batch.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +9,7 @@ import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { batchChunkJob } from '../../shared/jobs/batch-chunk-job.js';
 import type { BatchResultsResponse } from '../../shared/batch-schemas.js';
-import { BatchStore, isFinal, type BatchState } from '../../shared/batch-store.js';
+import { BatchStore, isFinal, ownsBatch, type BatchState } from '../../shared/batch-store.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import type { Config } from '../../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../../shared/errors.js';
@@ -84,7 +85,7 @@ export class BatchService {
    * instead; used for a different request, it is refused (422), as the IETF Idempotency-Key draft
    * asks: the client has a bug, and answering with the other batch would hide it.
    */
-  async submit(body: unknown, idempotencyKey?: string): Promise<BatchState> {
+  async submit(body: unknown, owner: string, idempotencyKey?: string): Promise<BatchState> {
     const { options } = this.deps;
     const parsed = parseBatchRequest(body, options.limits);
     if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
@@ -107,7 +108,7 @@ export class BatchService {
             ],
           });
         }
-        return await this.awaitCreated(claim.batchId);
+        return await this.awaitCreated(claim.batchId, owner);
       }
     }
     const chunks = planChunks(parsed.items, options.chunkMaxChars);
@@ -121,6 +122,7 @@ export class BatchService {
       await this.redisCall(() =>
         this.store.create(id, parsed.items, chunks.length, {
           now,
+          owner,
           ...(parsed.callbackUrl ? { callbackUrl: parsed.callbackUrl } : {}),
         }),
       );
@@ -151,37 +153,40 @@ export class BatchService {
       cancelRequested: false,
       chunks: chunks.length,
       createdAt: now,
+      owner,
     };
   }
 
-  async state(id: string): Promise<BatchState> {
+  /** The batch's state, for its owner; 404 for anyone else. */
+  async state(id: string, owner: string): Promise<BatchState> {
     const state = await this.redisCall(() => this.store.state(id));
-    if (!state) throw notFound(id);
+    if (!state || !ownsBatch(state, owner)) throw notFound(id);
     return state;
   }
 
-  async results(id: string, offset: number, limit: number): Promise<BatchResultsResponse> {
+  async results(id: string, offset: number, limit: number, owner: string): Promise<BatchResultsResponse> {
     const page = await this.redisCall(() => this.store.page(id, offset, limit));
-    if (!page) throw notFound(id);
+    if (!page || !ownsBatch(page.state, owner)) throw notFound(id);
     const end = offset + page.items.length;
     return { items: page.items, next_offset: end < page.state.total ? end : null };
   }
 
-  async cancel(id: string): Promise<BatchState> {
+  async cancel(id: string, owner: string): Promise<BatchState> {
+    await this.state(id, owner); // another tenant's batch is never touched
     const outcome = await this.redisCall(() => this.store.cancel(id));
     if (!outcome) throw notFound(id);
-    const state = await this.state(id);
+    const state = await this.state(id, owner);
     if (outcome.finalized) await this.redisCall(() => enqueueWebhook(this.webhooks, state));
     return state;
   }
 
   /** Polls the batch until it is final or `ms` ran out (small batches used synchronously). */
-  async waitFinished(id: string, ms: number, signal?: AbortSignal): Promise<BatchState> {
+  async waitFinished(id: string, owner: string, ms: number, signal?: AbortSignal): Promise<BatchState> {
     const end = Date.now() + ms;
-    let state = await this.state(id);
+    let state = await this.state(id, owner);
     while (!isFinal(state.status) && Date.now() < end && !signal?.aborted) {
       await sleep(Math.min(50, Math.max(1, end - Date.now())));
-      state = await this.state(id);
+      state = await this.state(id, owner);
     }
     return state;
   }
@@ -213,9 +218,11 @@ export class BatchService {
   }
 
   /** A concurrent request with the same Idempotency-Key may still be writing its batch. */
-  private async awaitCreated(id: string): Promise<BatchState> {
+  private async awaitCreated(id: string, owner: string): Promise<BatchState> {
     for (let i = 0; i < 40; i++) {
       const state = await this.redisCall(() => this.store.state(id));
+      // Idempotency keys are per client, so the batch is the caller's; checked all the same.
+      if (state && !ownsBatch(state, owner)) throw notFound(id);
       if (state) return state;
       await sleep(50);
     }

@@ -1,26 +1,13 @@
 /**
- * Optional API keys for the /v1 routes (`API_KEYS`). Keys are kept only as SHA-256 digests and a
- * presented key is compared digest against digest with `timingSafeEqual`, so neither the time taken
- * nor a memory dump tells anything about a configured key.
+ * API keys for the /v1 routes, and the tenant of each request. Keys are kept only as SHA-256
+ * digests (shared/tenants.ts parses API_KEYS and API_KEYS_FILE) and a presented key is compared
+ * digest against digest with `timingSafeEqual`, so neither the time taken nor a memory dump tells
+ * anything about a configured key. Routes read the request's tenant with {@link requestTenant}.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { AppError } from '../../shared/errors.js';
-
-const HASHED = /^sha256:([0-9a-f]{64})$/i;
-
-/** Digests of the configured keys; entries `sha256:<hex>` are digests already. */
-export function parseApiKeys(setting: string | undefined): Buffer[] {
-  if (!setting) return [];
-  return setting
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k !== '')
-    .map((k) => {
-      const hashed = HASHED.exec(k);
-      return hashed?.[1] ? Buffer.from(hashed[1], 'hex') : sha256(k);
-    });
-}
+import { OPEN_TENANT, type Tenant } from '../../shared/tenants.js';
 
 function sha256(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -37,19 +24,25 @@ export function presentedKey(headers: Record<string, string | string[] | undefin
   return typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
 }
 
-/** 401 `unauthorized` unless the request carries one of `digests`; a no-op when there are none. */
-export function requireApiKey(digests: Buffer[]): RequestHandler {
-  return (req, res, next) => {
-    if (digests.length === 0) {
+/**
+ * Names the request's tenant (`res.locals.tenant`). With keys: 401 `unauthorized` unless the
+ * request carries one of them. Without keys (open mode): every request is {@link OPEN_TENANT}.
+ */
+export function requireApiKey(tenants: readonly Tenant[]): RequestHandler {
+  if (tenants.length === 0) {
+    return (_req, res, next) => {
+      res.locals.tenant = OPEN_TENANT;
       next();
-      return;
-    }
+    };
+  }
+  const keys = tenants.map((tenant) => ({ tenant, digest: Buffer.from(tenant.digest, 'hex') }));
+  return (req, res, next) => {
     const key = presentedKey(req.headers);
     const digest = sha256(key ?? '');
     // Every configured digest is compared, match or not, so timing does not reveal which one matched.
-    let ok = false;
-    for (const d of digests) ok = timingSafeEqual(d, digest) || ok;
-    if (!ok || key === undefined) {
+    let found: { tenant: Tenant; digest: Buffer } | undefined;
+    for (const k of keys) if (timingSafeEqual(k.digest, digest) && !found) found = k;
+    if (!found || key === undefined) {
       next(
         new AppError('unauthorized', undefined, {
           headers: { 'WWW-Authenticate': 'Bearer realm="translate"' },
@@ -57,8 +50,16 @@ export function requireApiKey(digests: Buffer[]): RequestHandler {
       );
       return;
     }
+    res.locals.tenant = found.tenant;
     // The rate limiter counts per key; it only ever sees the digest.
     res.locals.clientId = `key:${digest.subarray(0, 12).toString('hex')}`;
     next();
   };
+}
+
+/** The tenant requireApiKey named for this request; a route mounted without it is a bug (500). */
+export function requestTenant(res: Response): Tenant {
+  const tenant = res.locals.tenant as Tenant | undefined;
+  if (!tenant) throw new AppError('internal_error');
+  return tenant;
 }

@@ -95,7 +95,7 @@ function registerBatchReads(
     responses: {
       200: { description: 'Status and counters.', content: json(batchStatus) },
       ...unauthorized,
-      404: error('`not_found`.'),
+      404: error("`not_found`: unknown or expired batch, or another API key's."),
     },
   });
   registry.registerPath({
@@ -108,7 +108,7 @@ function registerBatchReads(
       200: { description: 'Cancelled, or already finished.', content: json(batchStatus) },
       202: { description: 'Cancelling: chunks in flight finish first.', content: json(batchStatus) },
       ...unauthorized,
-      404: error('`not_found`.'),
+      404: error("`not_found`: unknown or expired batch, or another API key's."),
     },
   });
   registry.registerPath({
@@ -121,7 +121,7 @@ function registerBatchReads(
       200: { description: 'One page.', content: json(batchResultsResponse.meta({ id: 'BatchResults' })) },
       400: error('`validation_failed` (offset/limit).'),
       ...unauthorized,
-      404: error('`not_found`.'),
+      404: error("`not_found`: unknown or expired batch, or another API key's."),
     },
   });
   registry.registerPath({
@@ -134,7 +134,7 @@ function registerBatchReads(
     responses: {
       200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
       ...unauthorized,
-      404: error('`not_found`.'),
+      404: error("`not_found`: unknown or expired batch, or another API key's."),
     },
   });
 }

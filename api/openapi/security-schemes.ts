@@ -5,7 +5,6 @@
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Config } from '../../shared/config.js';
-import { parseApiKeys } from '../http/api-keys.js';
 import { error } from './openapi-parts.js';
 
 const API_KEY = 'apiKey';
@@ -39,7 +38,7 @@ export function v1Access(config: Config): {
   security?: Record<string, string[]>[];
   unauthorized?: { 401: ReturnType<typeof error> };
 } {
-  if (parseApiKeys(config.API_KEYS).length === 0) return {};
+  if (config.TENANTS.length === 0) return {};
   return {
     security: [{ [API_KEY]: [] }, { [API_KEY_HEADER]: [] }],
     unauthorized: { 401: error('`unauthorized`: API_KEYS is set and the request has no valid key.') },

@@ -47,18 +47,22 @@ export function registerTranslatePaths(registry: OpenAPIRegistry, config: Config
     method: 'get',
     path: '/v1/jobs/{id}',
     summary: 'Read a job',
-    description: 'State and result of a job; finished jobs are kept RESULT_TTL_S.',
+    description:
+      "State and result of a job; finished jobs are kept RESULT_TTL_S. Only the API key that made the request can read it: any other key gets 404.",
     ...(security && { security }),
     request: {
       params: z.object({
-        id: jobId.meta({ description: "The request's item of a job: `<job UUID>.<index>`." }),
+        id: jobId.meta({
+          description:
+            'The `job_id` a translate request was answered with: opaque, 62 characters, different for every request, readable only by the key that made it.',
+        }),
       }),
       headers: requestIdHeader,
     },
     responses: {
       200: { description: 'The job.', content: json(jobResponse) },
       ...unauthorized,
-      404: error('`not_found`: unknown or expired job.'),
+      404: error("`not_found`: unknown or expired job, or another API key's."),
       503: error('`unavailable`.'),
     },
   });

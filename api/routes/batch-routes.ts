@@ -5,6 +5,7 @@ import { toStatusResponse, isFinal, type BatchState } from '../../shared/batch-s
 import { uuid } from '../../shared/schemas.js';
 import { streamBatchEvents } from '../batches/batch-events.js';
 import type { BatchService } from '../batches/batch-service.js';
+import { requestTenant } from '../http/api-keys.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
 import { preferredWaitMs } from '../http/prefer-wait.js';
@@ -48,17 +49,22 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
       const waitMs = preferredWaitMs(req.get('prefer'), 0, options.syncWaitMaxMs);
       // Idempotency keys are per client: two API keys using the same key get their own batches.
       const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
-      const state = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
+      const owner = requestTenant(res).name;
+      const state = await service.submit(
+        req.body,
+        owner,
+        key === undefined ? undefined : `${clientId}|${key}`,
+      );
       let current: BatchState = state;
       if (waitMs > 0) {
         const abort = new AbortController();
         res.on('close', () => abort.abort());
-        current = await service.waitFinished(state.id, waitMs, abort.signal);
+        current = await service.waitFinished(state.id, owner, waitMs, abort.signal);
         res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
       }
       res.location(`/v1/batches/${state.id}`);
       if (waitMs > 0 && isFinal(current.status)) {
-        const { items } = await service.results(state.id, 0, current.total);
+        const { items } = await service.results(state.id, 0, current.total, owner);
         res.status(200).json({ ...toStatusResponse(current), items });
         return;
       }
@@ -74,10 +80,10 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
   router
     .route('/v1/batches/:id')
     .get(async (req, res) => {
-      res.json(toStatusResponse(await service.state(batchId(req.params.id))));
+      res.json(toStatusResponse(await service.state(batchId(req.params.id), requestTenant(res).name)));
     })
     .delete(async (req, res) => {
-      const state = await service.cancel(batchId(req.params.id));
+      const state = await service.cancel(batchId(req.params.id), requestTenant(res).name);
       res.status(isFinal(state.status) ? 200 : 202).json(toStatusResponse(state));
     })
     .all(methodNotAllowed(['GET', 'DELETE']));
@@ -87,7 +93,7 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
     .get(async (req, res) => {
       const id = batchId(req.params.id);
       const { offset, limit } = validate(batchResultsQuery, req.query, 'query');
-      res.json(await service.results(id, offset, limit));
+      res.json(await service.results(id, offset, limit, requestTenant(res).name));
     })
     .all(methodNotAllowed(['GET']));
 
@@ -95,7 +101,8 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
     .route('/v1/batches/:id/events')
     .get(async (req, res) => {
       const id = batchId(req.params.id);
-      await service.state(id); // 404 as JSON before the stream starts
+      // 404 as JSON before the stream starts, for an unknown batch and for another tenant's alike.
+      await service.state(id, requestTenant(res).name);
       const stream = service.trackStream();
       res.on('close', () => stream.abort());
       await streamBatchEvents({

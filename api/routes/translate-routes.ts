@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { translateRequestSchema } from '../../shared/schemas.js';
+import { requestTenant } from '../http/api-keys.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
 import { preferredWaitMs } from '../http/prefer-wait.js';
@@ -28,7 +29,13 @@ export function translateRoutes(options: TranslateRouteOptions, service: Transla
       // A client that goes away stops waiting (the response is the signal); its job still
       // completes and can be fetched.
       // The service reports the outcome (translate:submitted), for metrics.
-      const result = await service.submit(request, waitMs, res, String(res.getHeader('X-Request-Id') ?? ''));
+      const result = await service.submit(
+        request,
+        requestTenant(res),
+        waitMs,
+        res,
+        String(res.getHeader('X-Request-Id') ?? ''),
+      );
       res.locals.jobId = result.kind === 'done' ? result.response.job_id : result.jobId;
       if (req.get('prefer')) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
       if (result.kind === 'done') {

@@ -3,8 +3,9 @@
  * (or while the previous job of their shape is being queued) and share a shape become one job of up to 128 texts (Google's limit for one
  * request) and `maxChars` characters: one Redis add, one worker fetch and one completion event for
  * all of them instead of one each, so the queue's cost per request shrinks as load grows, while a
- * lone request waits for nothing. Each request is one item of its job, addressed as
- * `<job id>.<index>`.
+ * lone request waits for nothing. Each request is one item of its job, addressed internally as
+ * `<job id>.<index>` (clients get it sealed: item-ids.ts). Requests of several tenants may share a
+ * job; the job records each item's owner.
  *
  * Before a job is added, one Lua script per pack decides for every text, atomically: cached (the
  * request is answered at once, no job), in flight (an identical text is being translated: the
@@ -19,18 +20,24 @@ import { countChars } from '../../shared/provider-request/count-chars.js';
 import { packLimits, type PackLimits } from '../../shared/provider-request/limits.js';
 import { PackingQueue } from '../../shared/provider-request/pack.js';
 import { shapeKey } from '../../shared/provider-request/shape.js';
-import { translateJob, type TranslateJobData } from '../../shared/jobs/translate-job.js';
-import { itemId, parseItemId, type Translation } from '../../shared/schemas.js';
+import { translateJob, type TranslateJobShape } from '../../shared/jobs/translate-job.js';
+import { parseItemId, type Translation } from '../../shared/schemas.js';
 import { redisScripts, type RedisScripts } from '../../shared/redis/scripts.js';
-import { parseCachedTranslation, type TranslationCache } from '../../shared/translation-cache.js';
+import {
+  parseCachedTranslation,
+  type CacheScope,
+  type TranslationCache,
+} from '../../shared/translation-cache.js';
 import type { JobOutcome, JobWaiter, WaitRegistration } from './job-waiter.js';
 import { redisCall } from '../redis-call.js';
 
 /** One request to place: a text and the shape of its translation. */
 export interface PackRequest {
   text: string;
-  shape: Omit<TranslateJobData, 'texts'>;
-  /** translationHash of the text and shape: cache key and in-flight mark. */
+  shape: TranslateJobShape;
+  /** The tenant that sent it: the owner of its item (job data `owners`). */
+  owner: string;
+  /** translationHash of the text and shape (and owner, in the `tenant` cache scope): cache key and in-flight mark. */
   hash: string;
   /** Register a wait for the outcome (before the job is added, so no completion is missed). */
   wait: boolean;
@@ -59,6 +66,8 @@ export interface RequestPackerOptions {
   redis: Redis;
   waiter: JobWaiter;
   cache: TranslationCache;
+  /** The scope the requests' hashes were made in (CACHE_SCOPE), recorded in each job for the worker. */
+  cacheScope: CacheScope;
   /** false (PROVIDER_BATCHING=false): one job per request, added at once. */
   packing: boolean;
   /** Characters of one job's texts (PROVIDER_BATCH_MAX_CHARS); one text may exceed it alone. */
@@ -148,7 +157,7 @@ export class RequestPacker {
     void this.flush(packing.shape, items).then(sent, sent);
   }
 
-  private async flush(shape: PackRequest['shape'], items: Pending[]): Promise<void> {
+  private async flush(shape: TranslateJobShape, items: Pending[]): Promise<void> {
     const queueJobId = randomUUID();
     const { cache } = this.options;
     const registrations: WaitRegistration[] = [];
@@ -167,6 +176,7 @@ export class RequestPacker {
       );
       const placements: (Placement | undefined)[] = [];
       const texts: string[] = [];
+      const owners: string[] = [];
       const requestIds: string[] = [];
       let traceparent: string | undefined;
       // New texts take the indexes their marks name (0, 1, ...); an unreadable cache entry is
@@ -183,25 +193,28 @@ export class RequestPacker {
             return;
           }
         }
-        let owner: { queueJobId: string; index: number };
+        let item: { queueJobId: string; index: number };
         let joined = false;
         if (kind === 'j') {
-          owner = parseItemId(rest);
+          item = parseItemId(rest);
           joined = true;
         } else {
-          owner = { queueJobId, index: kind === 'n' ? Number(rest) : unmarked++ };
-          texts[owner.index] = request.text;
+          item = { queueJobId, index: kind === 'n' ? Number(rest) : unmarked++ };
+          texts[item.index] = request.text;
+          owners[item.index] = request.owner;
           if (request.requestId) requestIds.push(request.requestId);
           traceparent ??= request.traceparent;
         }
-        const registration = request.wait ? this.options.waiter.register(owner.queueJobId) : undefined;
+        const registration = request.wait ? this.options.waiter.register(item.queueJobId) : undefined;
         if (registration) registrations.push(registration);
-        placements.push({ kind: 'queued', ...owner, joined, ...(registration ? { registration } : {}) });
+        placements.push({ kind: 'queued', ...item, joined, ...(registration ? { registration } : {}) });
       });
       if (texts.length > 0) {
         const job = translateJob(
           {
             texts,
+            owners,
+            cache_scope: this.options.cacheScope,
             ...shape,
             ...(requestIds.length > 0 ? { request_ids: requestIds } : {}),
             ...(traceparent ? { traceparent } : {}),
@@ -250,9 +263,4 @@ export class RequestPacker {
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return redisCall(this.options.redis, fn, this.options.redisTimeoutMs);
   }
-}
-
-/** The public id of a placement's item. */
-export function placementItemId(placement: Extract<Placement, { kind: 'queued' }>): string {
-  return itemId(placement.queueJobId, placement.index);
 }

@@ -1,7 +1,8 @@
 /**
  * Sync translation: place the request (a cache hit, a new item of a job, or an identical text
  * already in flight; see request-packer.ts), wait for its job within the client's budget, shape the
- * answer. Also reads an item's state for GET /v1/jobs/{id}.
+ * answer. Also reads an item's state for GET /v1/jobs/{id}, for its owner only: the id a client
+ * gets is sealed for its tenant (item-ids.ts), and the item's owner is recorded in the job data.
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -11,12 +12,18 @@ import {
   translateItemResult,
   translateJobData,
   type TranslateJobData,
+  type TranslateJobShape,
 } from '../../shared/jobs/translate-job.js';
 import type { EventBus } from '../../shared/events.js';
-import { jobCacheParts, translationHash } from '../../shared/translation-cache.js';
+import type { Tenant } from '../../shared/tenants.js';
+import {
+  cacheTenant,
+  jobCacheParts,
+  translationHash,
+  type CacheScope,
+} from '../../shared/translation-cache.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import {
-  parseItemId,
   type JobResponse,
   type JobStatus,
   type TranslateRequest,
@@ -25,7 +32,8 @@ import {
 } from '../../shared/schemas.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
-import { placementItemId, type RequestPacker } from './request-packer.js';
+import type { ItemIds } from './item-ids.js';
+import type { RequestPacker } from './request-packer.js';
 import { redisCall } from '../redis-call.js';
 import { activeTraceparent, otel } from '../../shared/tracing.js';
 
@@ -41,6 +49,10 @@ export interface TranslationServiceDeps {
   budget?: CharBudget;
   /** Provider identity in cache keys and in-flight marks (see shared/translation-cache.ts). */
   providerId: string;
+  /** CACHE_SCOPE: whether cache keys and in-flight marks are the tenant's own. */
+  cacheScope: CacheScope;
+  /** The deployment's id sealer, loaded once (item-ids.ts). */
+  itemIds: () => Promise<ItemIds>;
   /** Bound on any single Redis call made while a client waits. @default 2000 */
   redisTimeoutMs?: number;
   /** MAX_OPEN_WAITS: past it new requests are answered 202 at once instead of held. @default no bound */
@@ -57,6 +69,8 @@ export class TranslationService {
   /** Places a translate request and waits for it within `requestedWaitMs`; reports its outcome. */
   async submit(
     request: TranslateRequest,
+    /** The requester: owner of the item, and the only tenant its id opens for. */
+    tenant: Tenant,
     requestedWaitMs: number,
     /** The client's response: the wait ends when the client goes away. */
     client?: WaitingClient,
@@ -64,7 +78,7 @@ export class TranslationService {
     requestId?: string,
   ): Promise<SubmitResult> {
     const { events } = this.deps;
-    const submitted = this.placeAndWait(request, requestedWaitMs, client, requestId);
+    const submitted = this.placeAndWait(request, tenant.name, requestedWaitMs, client, requestId);
     if (!events) return submitted;
     // A promise chain, not an async frame: held by each of thousands of waiting requests.
     return submitted.then(
@@ -81,6 +95,7 @@ export class TranslationService {
 
   private async placeAndWait(
     request: TranslateRequest,
+    tenant: string,
     requestedWaitMs: number,
     client?: WaitingClient,
     requestId?: string,
@@ -95,7 +110,10 @@ export class TranslationService {
     const placement = await this.deps.packer.place({
       text,
       shape,
-      hash: translationHash(jobCacheParts(this.deps.providerId, shape, text)),
+      owner: tenant,
+      hash: translationHash(
+        jobCacheParts(this.deps.providerId, shape, text, cacheTenant(this.deps.cacheScope, tenant)),
+      ),
       wait: waitMs > 0,
       ...(requestId ? { requestId } : {}),
       ...(traceparent ? { traceparent } : {}),
@@ -111,7 +129,8 @@ export class TranslationService {
     }
     if (this.deps.packer.caching) events?.emit('cache:miss');
     if (placement.joined) events?.emit('dedup:joined');
-    const id = placementItemId(placement);
+    // Sealed per request: a joiner gets an id of its own, never the original request's.
+    const id = (await this.deps.itemIds()).seal(placement, tenant);
     const { registration, early } = placement;
     if (early) {
       registration?.cancel();
@@ -125,9 +144,14 @@ export class TranslationService {
     return { kind: 'done', response: toResponse(id, echo, itemOutcome(outcome, placement.index)) };
   }
 
-  /** GET /v1/jobs/{id}: the state of one request's item. */
-  async getJob(id: string): Promise<JobResponse> {
-    const { queueJobId, index } = parseItemId(id);
+  /**
+   * GET /v1/jobs/{id}: the state of one request's item, for the tenant that made the request. Any
+   * other tenant gets 404, as for an unknown id, so an id's existence is not revealed.
+   */
+  async getJob(id: string, tenant: Tenant): Promise<JobResponse> {
+    const ref = (await this.deps.itemIds()).open(id, tenant.name);
+    if (!ref) throw notFound(id);
+    const { queueJobId, index } = ref;
     // State first, then the hash: a job that completes in between is reported by its older state
     // with newer data, never as "completed" without its result.
     const state = await this.redisCall(() => this.deps.queue.getJobState(queueJobId));
@@ -135,9 +159,10 @@ export class TranslationService {
       state === 'unknown' ? undefined : await this.redisCall(() => this.deps.queue.getJob(queueJobId));
     const data = translateJobData.safeParse(job?.data);
     const text = data.success ? data.data.texts[index] : undefined;
-    if (!job || !data.success || text === undefined) {
-      throw new NotFoundError(`No job ${id} (unknown, or its result has expired).`);
-    }
+    // The sealed id already names its tenant; the recorded owner is checked too. A joiner's item
+    // may be another tenant's (`shared` cache scope): its id alone proves the request was made.
+    const owned = data.success && (ref.joined || data.data.owners?.[index] === tenant.name);
+    if (!job || !owned || text === undefined) throw notFound(id);
     return toJobResponse(id, job, state, index, text, data.data);
   }
 
@@ -155,8 +180,12 @@ export class TranslationService {
   }
 }
 
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`No job ${id} (unknown, or its result has expired).`);
+}
+
 /** A request as one text of a job, with the job's shape. */
-export function toJobText(request: TranslateRequest): { text: string } & Omit<TranslateJobData, 'texts'> {
+export function toJobText(request: TranslateRequest): { text: string } & TranslateJobShape {
   return {
     text: request.src_text,
     target: request.tgt_lang,
@@ -173,7 +202,7 @@ interface Translated {
 /** What a response echoes of its request. */
 interface Echo {
   text: string;
-  shape: Omit<TranslateJobData, 'texts'>;
+  shape: TranslateJobShape;
   srcLang: string | undefined;
 }
 

@@ -19,11 +19,23 @@ export const TRANSLATE_JOB_NAME = 'translate';
  * packs requests that arrive together into one job; each request is one item, addressed by its
  * index). Absent `source`: detect.
  */
-export const translateJobData = z.object({
+export const translateJobData = z
+  .object({
   texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
   target: languageCode,
   source: languageCode.optional(),
   format: textFormat,
+  /**
+   * The tenant (API key name, shared/tenants.ts) of each text's request, in the order of `texts`:
+   * an item is read only by its owner (GET /v1/jobs/{id}). Absent only in jobs queued before
+   * tenants existed; such items belong to nobody.
+   */
+  owners: z.array(z.string().min(1)).max(MAX_SEGMENTS_PER_REQUEST).optional(),
+  /**
+   * The cache scope the API placed the texts in (CACHE_SCOPE): the worker writes the cache and
+   * ends the in-flight marks under the same keys. Absent: `shared`.
+   */
+  cache_scope: z.enum(['tenant', 'shared']).optional(),
   /** HTTP request ids of the requests whose texts the job carries, so worker log lines name them. */
   request_ids: z.array(z.string()).max(MAX_SEGMENTS_PER_REQUEST).optional(),
   /**
@@ -31,8 +43,15 @@ export const translateJobData = z.object({
    * checked here: a malformed one only starts a new trace (shared/tracing.ts).
    */
   traceparent: z.string().optional(),
-});
+  })
+  .refine((d) => d.owners === undefined || d.owners.length === d.texts.length, {
+    message: 'owners must name one tenant per text',
+    path: ['owners'],
+  });
 export type TranslateJobData = z.infer<typeof translateJobData>;
+
+/** What the texts of a job share: the shape of its provider request (shared/provider-request/shape.ts). */
+export type TranslateJobShape = Pick<TranslateJobData, 'target' | 'source' | 'format'>;
 
 /** One item's outcome: its translation, or why the provider refused it (shared/jobs/job-failure.ts). */
 export const translateItemResult = z.union([translation, z.object({ error: itemFailure })]);

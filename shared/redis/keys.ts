@@ -10,6 +10,7 @@
  * | `P:<queue>:…`               | BullMQ | a queue's own keys; a job hash is `P:<queue>:<job id>`  |
  * | `P:cache:<sha256>`          | string | cached translation (JSON), keyed by translationHash     |
  * | `P:inflight:<sha256>`       | string | item id (`<job id>.<index>`) translating that text now  |
+ * | `P:item-id-key`             | string | AES-256 key sealing public job ids (base64), made once  |
  * | `P:batch:<id>`              | hash   | batch status, counts, chunk counters, cancel, times     |
  * | `P:batch:<id>:items`        | list   | one JSON item per index                                 |
  * | `P:batch:<id>:results`      | hash   | item index → JSON result                                |
@@ -66,6 +67,14 @@ export class RedisKeys {
   /** In-flight mark of the text whose translationHash is `hash` (see api/sync/request-packer.ts). */
   inflight(hash: string): string {
     return `${this.prefix}:inflight:${hash}`;
+  }
+
+  /**
+   * The key every API process seals public job ids with (api/sync/item-ids.ts): written once
+   * with SET NX by whichever process starts first, never expires.
+   */
+  itemIdKey(): string {
+    return `${this.prefix}:item-id-key`;
   }
 
   batch(id: string): BatchKeys {

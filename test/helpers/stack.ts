@@ -12,6 +12,7 @@ import { createTranslationWorker, type TranslationWorker } from '../../worker/cr
 import { createEmulator, type Emulator } from '../../emulator/create-emulator.js';
 import type { EmulatorOptions } from '../../emulator/emulator-options.js';
 import type { DestinationStream } from 'pino';
+import type { ItemRef } from '../../api/sync/item-ids.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -90,6 +91,13 @@ export async function startStack(
       await cleanPrefix(prefix);
     },
   };
+}
+
+/** The job and item behind a public job id, sealed for `tenant` (`open` without API keys). */
+export async function itemOf(stack: Pick<Stack, 'api'>, id: string, tenant = 'open'): Promise<ItemRef> {
+  const ref = (await stack.api.itemIds()).open(id, tenant);
+  if (!ref) throw new Error(`${id} is not a job id of ${tenant}`);
+  return ref;
 }
 
 export async function cleanPrefix(prefix: string): Promise<void> {

@@ -1,43 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { parseApiKeys, presentedKey, requireApiKey } from '../../api/http/api-keys.js';
+import { presentedKey, requireApiKey, requestTenant } from '../../api/http/api-keys.js';
 import { AppError } from '../../shared/errors.js';
+import { OPEN_TENANT, parseTenants, type Tenant } from '../../shared/tenants.js';
 
 /** SHA-256 test vectors (FIPS 180-2): "abc" and "". */
 const SHA256_ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
 const SHA256_EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-const hex = (digests: Buffer[]) => digests.map((d) => d.toString('hex'));
-
-describe('parseApiKeys (API_KEYS)', () => {
-  it('no setting: no keys', () => {
-    expect(parseApiKeys(undefined)).toEqual([]);
-    expect(parseApiKeys('')).toEqual([]);
-    expect(parseApiKeys(' , ,')).toEqual([]);
-  });
-
-  it('keeps each plain key as its SHA-256 digest, trimmed, skipping empty entries', () => {
-    expect(hex(parseApiKeys('abc'))).toEqual([SHA256_ABC]);
-    expect(hex(parseApiKeys(' abc ,, abc'))).toEqual([SHA256_ABC, SHA256_ABC]);
-  });
-
-  it('takes a sha256:<64 hex> entry as the digest itself, in either case', () => {
-    expect(hex(parseApiKeys(`sha256:${SHA256_ABC}`))).toEqual([SHA256_ABC]);
-    expect(hex(parseApiKeys(`SHA256:${SHA256_ABC.toUpperCase()}`))).toEqual([SHA256_ABC]);
-    expect(hex(parseApiKeys(`sha256:${SHA256_EMPTY}, abc`))).toEqual([SHA256_EMPTY, SHA256_ABC]);
-  });
-
-  it('an entry that only looks like a digest is a plain key', () => {
-    for (const entry of [
-      `sha256:${SHA256_ABC.slice(1)}`,
-      `sha256:${SHA256_ABC}0`,
-      `sha256:${'g'.repeat(64)}`,
-    ]) {
-      expect(hex(parseApiKeys(entry))).toEqual([createHash('sha256').update(entry).digest('hex')]);
-    }
-  });
-});
+const keys = (setting: string) => parseTenants({ apiKeys: setting });
 
 describe('presentedKey', () => {
   it('reads Authorization: Bearer, case-insensitively, trailing spaces allowed', () => {
@@ -63,30 +34,43 @@ describe('presentedKey', () => {
 });
 
 describe('requireApiKey', () => {
-  /** What the middleware passes to next(), and the client id it records. */
-  function run(digests: Buffer[], headers: Record<string, string>) {
+  /** What the middleware passes to next(), and the tenant and client id it records. */
+  function run(tenants: readonly Tenant[], headers: Record<string, string>) {
     const res = { locals: {} as Record<string, unknown> };
     let passed: unknown = 'next not called';
-    requireApiKey(digests)({ headers } as unknown as Request, res as unknown as Response, (err?: unknown) => {
+    requireApiKey(tenants)({ headers } as unknown as Request, res as unknown as Response, (err?: unknown) => {
       passed = err;
     });
-    return { passed, clientId: res.locals.clientId };
+    return { passed, tenant: (res.locals.tenant as Tenant | undefined)?.name, clientId: res.locals.clientId };
   }
 
-  it('lets everything through when no keys are configured', () => {
-    expect(run([], {})).toEqual({ passed: undefined, clientId: undefined });
+  it('without keys, lets everything through as the open tenant', () => {
+    expect(run([], {})).toEqual({ passed: undefined, tenant: 'open', clientId: undefined });
+    expect(run([], { authorization: 'Bearer anything' }).tenant).toBe(OPEN_TENANT.name);
   });
 
-  it('accepts a configured key, plain or by digest, and names the client by its digest', () => {
-    const expected = { passed: undefined, clientId: `key:${SHA256_ABC.slice(0, 24)}` };
-    expect(run(parseApiKeys('other,abc'), { authorization: 'Bearer abc' })).toEqual(expected);
-    expect(run(parseApiKeys(`sha256:${SHA256_ABC}`), { 'x-api-key': 'abc' })).toEqual(expected);
+  it('accepts a configured key, plain or by digest, naming its tenant and the client by its digest', () => {
+    const expected = {
+      passed: undefined,
+      tenant: `key-${SHA256_ABC.slice(0, 8)}`,
+      clientId: `key:${SHA256_ABC.slice(0, 24)}`,
+    };
+    expect(run(keys('other,abc'), { authorization: 'Bearer abc' })).toEqual(expected);
+    expect(run(keys(`sha256:${SHA256_ABC}`), { 'x-api-key': 'abc' })).toEqual(expected);
+  });
+
+  it('names the tenant of the key presented, among several', () => {
+    const tenants: Tenant[] = [
+      { name: 'app-a', digest: SHA256_ABC, limits: {}, weight: 1 },
+      { name: 'app-b', digest: SHA256_EMPTY.replace(/^e/, 'f'), limits: {}, weight: 2 },
+    ];
+    expect(run(tenants, { authorization: 'Bearer abc' }).tenant).toBe('app-a');
   });
 
   it('refuses a wrong key or none with 401 unauthorized and a WWW-Authenticate challenge', () => {
     for (const headers of [{ authorization: 'Bearer abd' }, {}] as Record<string, string>[]) {
-      const { passed, clientId } = run(parseApiKeys('abc'), headers);
-      expect(clientId).toBeUndefined();
+      const { passed, clientId, tenant } = run(keys('abc'), headers);
+      expect([clientId, tenant]).toEqual([undefined, undefined]);
       expect(passed).toBeInstanceOf(AppError);
       const error = passed as AppError;
       expect([error.status, error.toBody(), error.headers]).toEqual([
@@ -98,7 +82,12 @@ describe('requireApiKey', () => {
   });
 
   it('an absent key is refused even when the digest of "" is configured', () => {
-    const { passed } = run(parseApiKeys(`sha256:${SHA256_EMPTY}`), {});
+    const { passed } = run(keys(`sha256:${SHA256_EMPTY}`), {});
     expect((passed as AppError).code).toBe('unauthorized');
+  });
+
+  it('requestTenant reads the tenant; a route without it is a bug (500)', () => {
+    expect(requestTenant({ locals: { tenant: OPEN_TENANT } } as unknown as Response)).toBe(OPEN_TENANT);
+    expect(() => requestTenant({ locals: {} } as unknown as Response)).toThrow(AppError);
   });
 });

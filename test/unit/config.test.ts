@@ -67,6 +67,8 @@ describe('loadConfig', () => {
       EMULATOR_LATENCY_MS: 0,
       EMULATOR_FAULT_RATE: 0,
       EMULATOR_FAULT_KIND: '503',
+      TENANTS: [],
+      CACHE_SCOPE: 'shared',
     });
   });
 

@@ -12,6 +12,7 @@ describe('RedisKeys', () => {
   it('forms every key of the layout under the prefix', () => {
     expect(keys.cache('abc')).toBe('{translate}:cache:abc');
     expect(keys.inflight('abc')).toBe('{translate}:inflight:abc');
+    expect(keys.itemIdKey()).toBe('{translate}:item-id-key');
     expect(keys.batch('b1')).toEqual({
       meta: '{translate}:batch:b1',
       items: '{translate}:batch:b1:items',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import {
+  cacheTenant,
   jobCacheParts,
   jobTextHashes,
   parseCachedTranslation,
@@ -72,6 +73,31 @@ describe('jobCacheParts and jobTextHashes', () => {
       translationHash({ provider: PROVIDER, target: 'en', format: 'text', text: 'hola' }),
       translationHash({ provider: PROVIDER, target: 'en', format: 'text', text: 'adiós' }),
     ]);
+  });
+});
+
+describe('the cache scope (CACHE_SCOPE)', () => {
+  const base = { provider: PROVIDER, target: 'en', format: 'text', text: 'hola' };
+
+  it('a tenant entry is keyed by its tenant; a shared entry keeps the hash it had before tenants', () => {
+    expect(translationHash({ ...base, tenant: 'app-a' })).toBe(
+      sha256(JSON.stringify([PROVIDER, '', 'auto', 'en', 'text', 'hola', 'app-a'])),
+    );
+    const hashes = [base, { ...base, tenant: 'app-a' }, { ...base, tenant: 'app-b' }].map(translationHash);
+    expect(new Set(hashes).size).toBe(3);
+    expect(cacheTenant('tenant', 'app-a')).toBe('app-a');
+    expect(cacheTenant('shared', 'app-a')).toBeUndefined();
+  });
+
+  it('the worker hashes each text in the scope and for the owner the job records', () => {
+    const job = { texts: ['hola', 'hola'], owners: ['app-a', 'app-b'], target: 'en', format: 'text' as const };
+    expect(jobTextHashes(PROVIDER, { ...job, cache_scope: 'tenant' })).toEqual([
+      translationHash({ ...base, tenant: 'app-a' }),
+      translationHash({ ...base, tenant: 'app-b' }),
+    ]);
+    const shared = translationHash(base);
+    expect(jobTextHashes(PROVIDER, { ...job, cache_scope: 'shared' })).toEqual([shared, shared]);
+    expect(jobTextHashes(PROVIDER, job)).toEqual([shared, shared]);
   });
 });
 

@@ -1,0 +1,183 @@
+/**
+ * Tenants: every API key is a tenant, the owner of what its requests create (job items, batches,
+ * cache entries in the `tenant` cache scope). Keys come from `API_KEYS` (a comma list; each key is
+ * a tenant named `key-<first 8 hex of its SHA-256>`) and from `API_KEYS_FILE` (JSON: a name, the
+ * secret's digest, limits, a fair-share weight and a webhook secret per key). Pure: shared/config.ts
+ * reads the setting and the file once at start and hands the text here.
+ *
+ * Without any key the service runs in open mode: every request is the one tenant {@link OPEN_TENANT}.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** Per-key limits (issue 12, items 5 and 6 use them); absent: only the global limits apply. */
+export interface TenantLimits {
+  /** Requests per minute of this key. */
+  requests_per_min?: number;
+  /** Characters per UTC day of this key. */
+  chars_per_day?: number;
+  /** Most items in one batch of this key. */
+  max_batch_items?: number;
+}
+
+export interface Tenant {
+  /** Unique; names the tenant in ownership records, cache keys, usage and metrics. */
+  name: string;
+  /** Lower-case hex SHA-256 of the key; empty for the open tenant (it has no key). */
+  digest: string;
+  limits: TenantLimits;
+  /** Share of batch capacity relative to other tenants. @default 1 */
+  weight: number;
+  /** Secret signing this tenant's webhooks; absent: WEBHOOK_SECRET. */
+  webhookSecret?: string;
+}
+
+/** Open mode's one tenant. Its name is reserved: no key may take it. */
+export const OPEN_TENANT: Tenant = Object.freeze({ name: 'open', digest: '', limits: {}, weight: 1 });
+
+const DIGEST_PREFIX = /^sha256:/i;
+const DIGEST = /^sha256:([0-9a-f]{64})$/i;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** A configuration problem, worded for the operator (never carrying a secret). */
+export class TenantConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'TenantConfigError';
+  }
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** The name of a tenant given by `API_KEYS`: derived from its digest, so it is stable and safe to show. */
+export function digestTenantName(digest: string): string {
+  return `key-${digest.slice(0, 8)}`;
+}
+
+/**
+ * Tenants of `API_KEYS`: plain keys are kept as their digest; an entry `sha256:<64 hex>` is a
+ * digest already. An entry that starts with `sha256:` but is not 64 hex digits is refused (a
+ * mistyped digest must not quietly become a plain key nobody can present).
+ */
+export function parseApiKeysSetting(setting: string): Tenant[] {
+  const entries = setting
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  if (entries.length === 0) {
+    throw new TenantConfigError(['API_KEYS: is set but names no key (an empty list would turn authentication off)']);
+  }
+  const problems: string[] = [];
+  const tenants = entries.flatMap((entry, i): Tenant[] => {
+    if (DIGEST_PREFIX.test(entry)) {
+      const digest = DIGEST.exec(entry)?.[1];
+      if (!digest) {
+        problems.push(`API_KEYS: entry ${i + 1} is a malformed digest (expected sha256:<64 hex digits>)`);
+        return [];
+      }
+      return [keyTenant(digest.toLowerCase())];
+    }
+    return [keyTenant(sha256Hex(entry))];
+  });
+  if (problems.length > 0) throw new TenantConfigError(problems);
+  return tenants;
+}
+
+function keyTenant(digest: string): Tenant {
+  return { name: digestTenantName(digest), digest, limits: {}, weight: 1 };
+}
+
+const limit = z.number().int().min(0);
+
+const fileKey = z.strictObject({
+  name: z.string().regex(NAME, 'must be 1 to 64 letters, digits, _ . - (starting with a letter or digit)'),
+  secret: z.string().regex(DIGEST, 'must be a digest: sha256:<64 hex digits>'),
+  limits: z
+    .strictObject({
+      requests_per_min: limit.optional(),
+      chars_per_day: limit.optional(),
+      max_batch_items: limit.min(1).optional(),
+    })
+    .default({}),
+  weight: z.number().int().min(1).max(1000).default(1),
+  webhook_secret: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+const keysFile = z.strictObject({ keys: z.array(fileKey) });
+
+/**
+ * Tenants of `API_KEYS_FILE`, given its text: `{"keys": [{"name", "secret": "sha256:<hex>",
+ * "limits": {...}, "weight", "webhook_secret"}]}`. JSON only: YAML needs the `yaml` package, which
+ * is not a run-time dependency.
+ */
+export function parseApiKeysFile(text: string): Tenant[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new TenantConfigError(['API_KEYS_FILE: is not valid JSON (YAML is not supported at run time)']);
+  }
+  const parsed = keysFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new TenantConfigError(
+      parsed.error.issues.map((issue) => {
+        // Paths name the entry, never its value: a secret is never echoed.
+        const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+        return `API_KEYS_FILE${path}: ${issue.message}`;
+      }),
+    );
+  }
+  if (parsed.data.keys.length === 0) throw new TenantConfigError(['API_KEYS_FILE: names no key']);
+  return parsed.data.keys.map((key) => ({
+    name: key.name,
+    digest: DIGEST.exec(key.secret)![1]!.toLowerCase(),
+    limits: key.limits,
+    weight: key.weight,
+    ...(key.webhook_secret ? { webhookSecret: key.webhook_secret } : {}),
+  }));
+}
+
+/**
+ * Every configured tenant: those of `API_KEYS`, then those of `API_KEYS_FILE`. Refuses two keys of
+ * one name, one key under two names, and the reserved name of open mode. Empty: open mode.
+ */
+export function parseTenants(sources: { apiKeys?: string | undefined; file?: string | undefined }): Tenant[] {
+  const problems: string[] = [];
+  const collect = (parse: () => Tenant[]): Tenant[] => {
+    try {
+      return parse();
+    } catch (err) {
+      if (err instanceof TenantConfigError) {
+        problems.push(...err.problems);
+        return [];
+      }
+      throw err;
+    }
+  };
+  const tenants = [
+    ...(sources.apiKeys !== undefined ? collect(() => parseApiKeysSetting(sources.apiKeys!)) : []),
+    ...(sources.file !== undefined ? collect(() => parseApiKeysFile(sources.file!)) : []),
+  ];
+  const names = new Set<string>();
+  const digests = new Set<string>();
+  for (const tenant of tenants) {
+    if (tenant.name === OPEN_TENANT.name) {
+      problems.push(`API keys: the name "${OPEN_TENANT.name}" is reserved for open mode`);
+    } else if (names.has(tenant.name)) {
+      problems.push(`API keys: two keys share the name "${tenant.name}"`);
+    } else if (digests.has(tenant.digest)) {
+      problems.push(`API keys: the key named "${tenant.name}" is configured twice, under two names`);
+    }
+    names.add(tenant.name);
+    digests.add(tenant.digest);
+  }
+  if (problems.length > 0) throw new TenantConfigError(problems);
+  return tenants;
+}
+
+/** Where the service listens is reachable from this host only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
