@@ -57,6 +57,14 @@ export const dedupJoined = new Counter({
   registers: [apiRegistry],
 });
 
+/** What the cache scope (CACHE_SCOPE) saves: `shared` saves across keys, `tenant` within each. */
+export const cacheSavedChars = new Counter({
+  name: 'translation_cache_saved_characters_total',
+  help: 'Provider characters saved by POST /v1/translate requests answered from the cache or joined to a text in flight, by cache scope.',
+  labelNames: ['scope', 'via'] as const,
+  registers: [apiRegistry],
+});
+
 /** Batch metrics, for the batch API (recorded where batches are accepted). */
 export const batchesSubmitted = new Counter({
   name: 'translation_batches_submitted_total',
@@ -104,6 +112,7 @@ export function recordApiMetrics(events: EventBus): void {
   events.on('cache:hit', () => cacheHits.inc());
   events.on('cache:miss', () => cacheMisses.inc());
   events.on('dedup:joined', () => dedupJoined.inc());
+  events.on('cache:saved', ({ scope, via, characters }) => cacheSavedChars.inc({ scope, via }, characters));
   events.on('budget:refused', () => budgetRefusals.inc());
   events.on('batch:accepted', ({ items }) => {
     batchesSubmitted.inc();

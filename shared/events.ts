@@ -27,6 +27,11 @@ export const SERVICE_EVENTS = {
   'cache:miss': payload<void>(),
   /** A translate request joined an identical text already in flight (its in-flight mark). */
   'dedup:joined': payload<void>(),
+  /**
+   * Provider characters a translate request did not cost: answered from the cache (`cache`) or
+   * joined an identical text in flight (`join`), in the cache scope it was placed in (CACHE_SCOPE).
+   */
+  'cache:saved': payload<{ scope: 'tenant' | 'shared'; via: 'cache' | 'join'; characters: number }>(),
   /** Work refused with 429 budget_exhausted: DAILY_CHAR_BUDGET is used up for the day. */
   'budget:refused': payload<void>(),
   /** A batch was accepted, with its number of items (texts × target languages). */

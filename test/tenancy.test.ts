@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheSavedChars } from '../api/metrics.js';
 import {
   eventually,
   getJson,
@@ -30,6 +31,12 @@ const notFound = (what: 'job' | 'batch', id: string) => ({
     message: `No ${what} ${id} (unknown, or ${what === 'job' ? 'its result has' : 'it has'} expired).`,
   },
 });
+
+/** translation_cache_saved_characters_total{scope, via} of this process. */
+async function saved(scope: 'tenant' | 'shared', via: 'cache' | 'join'): Promise<number> {
+  const { values } = await cacheSavedChars.get();
+  return values.find((v) => v.labels.scope === scope && v.labels.via === via)?.value ?? 0;
+}
 
 const request = (text: string, tgt = 'de') => ({ src_text: text, tgt_lang: tgt, src_lang: 'en' });
 
@@ -187,8 +194,10 @@ describe('two keys, CACHE_SCOPE=tenant (the default with keys)', () => {
 
   it("one key's cache and texts in flight are invisible to the other", async () => {
     const text = request(`cached for a ${Math.random()}`);
+    const savedBefore = await saved('tenant', 'cache');
     expect((await postJson(`${stack.url}/v1/translate`, text, A)).body.cached).toBeUndefined();
     await eventually(async () => (await postJson(`${stack.url}/v1/translate`, text, A)).body.cached === true);
+    expect((await saved('tenant', 'cache')) - savedBefore).toBe(text.src_text.length);
     const b = await postJson(`${stack.url}/v1/translate`, text, B);
     expect(b.status).toBe(200);
     expect(b.body.cached).toBeUndefined();
@@ -221,6 +230,7 @@ describe('two keys, CACHE_SCOPE=shared', () => {
 
   it('a text one key translated is cached for the other (what the shared scope reveals)', async () => {
     const text = request(`shared cache ${Math.random()}`);
+    const savedBefore = await saved('shared', 'cache');
     expect((await postJson(`${stack.url}/v1/translate`, text, A)).body.cached).toBeUndefined();
     const b = await eventually(async () => {
       const res = await postJson(`${stack.url}/v1/translate`, text, B);
@@ -228,18 +238,22 @@ describe('two keys, CACHE_SCOPE=shared', () => {
     });
     expect(b.body).toMatchObject({ job_id: null, tgt_text: `[de] ${text.src_text}`, cached: true });
     expect(stack.emulator.seenCount(text.src_text)).toBe(1);
+    // /metrics shows what the shared scope saved.
+    expect((await saved('shared', 'cache')) - savedBefore).toBe(text.src_text.length);
   });
 
   it("a key joining another's text in flight gets an id of its own, which only it can read", async () => {
     stack.emulator.setOptions({ latencyMs: 300 });
     try {
       const same = request(`shared in flight ${Math.random()}`);
+      const savedBefore = await saved('shared', 'join');
       const first = postJson(`${stack.url}/v1/translate`, same, A);
       await eventually(async () => stack.emulator.stats().inFlight === 1);
       const joined = await postJson(`${stack.url}/v1/translate`, same, B);
       const original = await first;
       expect([original.status, joined.status]).toEqual([200, 200]);
       expect(stack.emulator.seenCount(same.src_text)).toBe(1);
+      expect((await saved('shared', 'join')) - savedBefore).toBe(same.src_text.length);
       expect(joined.body.job_id).not.toBe(original.body.job_id);
       const itemB = await itemOf(stack, joined.body.job_id, tenantName(KEY_B));
       expect(itemB).toEqual({ ...(await itemOf(stack, original.body.job_id, tenantName(KEY_A))), joined: true });

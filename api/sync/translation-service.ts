@@ -107,6 +107,8 @@ export class TranslationService {
     const { budget } = this.deps;
     if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
+    // Loaded once at start; asked before placing, so a request never queues work it cannot name.
+    const ids = await this.deps.itemIds();
     const placement = await this.deps.packer.place({
       text,
       shape,
@@ -122,15 +124,19 @@ export class TranslationService {
     const { events } = this.deps;
     if (placement.kind === 'cached') {
       events?.emit('cache:hit');
+      events?.emit('cache:saved', { scope: this.deps.cacheScope, via: 'cache', characters: countChars(text) });
       return {
         kind: 'done',
         response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },
       };
     }
     if (this.deps.packer.caching) events?.emit('cache:miss');
-    if (placement.joined) events?.emit('dedup:joined');
+    if (placement.joined) {
+      events?.emit('dedup:joined');
+      events?.emit('cache:saved', { scope: this.deps.cacheScope, via: 'join', characters: countChars(text) });
+    }
     // Sealed per request: a joiner gets an id of its own, never the original request's.
-    const id = (await this.deps.itemIds()).seal(placement, tenant);
+    const id = ids.seal(placement, tenant);
     const { registration, early } = placement;
     if (early) {
       registration?.cancel();
