@@ -215,7 +215,7 @@ describe('jobs endpoint', () => {
   afterAll(() => stack?.close());
 
   it('404 not_found for an unknown or malformed job id', async () => {
-    const unknown = await getJson(`${stack.url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`);
+    const unknown = await getJson(`${stack.url}/v1/jobs/${'A'.repeat(62)}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     const malformed = await getJson(`${stack.url}/v1/jobs/..%2F..%2Fetc`);
@@ -271,7 +271,7 @@ describe('health', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       const ready = await getJson(`${url}/readyz`);
       expect(ready.status).toBe(503);
-      expect((await getJson(`${url}/v1/jobs/00000000-0000-4000-8000-000000000000.0`)).status).toBe(503);
+      expect((await getJson(`${url}/v1/jobs/${'A'.repeat(62)}`)).status).toBe(503);
       expect(Date.now() - started).toBeLessThan(3000);
       expect((await getJson(`${url}/healthz`)).status).toBe(200);
     } finally {

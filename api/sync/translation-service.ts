@@ -64,7 +64,15 @@ export interface TranslationServiceDeps {
 }
 
 export class TranslationService {
+  /** The id sealer once loaded: the hot path then reads a field, no promise, no timer. */
+  private ids: ItemIds | undefined;
+
   constructor(private readonly deps: TranslationServiceDeps) {}
+
+  private async loadItemIds(): Promise<ItemIds> {
+    this.ids = await this.redisCall(() => this.deps.itemIds());
+    return this.ids;
+  }
 
   /** Places a translate request and waits for it within `requestedWaitMs`; reports its outcome. */
   async submit(
@@ -108,7 +116,7 @@ export class TranslationService {
     if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
     // Loaded once at start; asked before placing, so a request never queues work it cannot name.
-    const ids = await this.deps.itemIds();
+    const ids = this.ids ?? (await this.loadItemIds());
     const placement = await this.deps.packer.place({
       text,
       shape,
@@ -155,7 +163,7 @@ export class TranslationService {
    * other tenant gets 404, as for an unknown id, so an id's existence is not revealed.
    */
   async getJob(id: string, tenant: Tenant): Promise<JobResponse> {
-    const ref = (await this.deps.itemIds()).open(id, tenant.name);
+    const ref = (this.ids ?? (await this.loadItemIds())).open(id, tenant.name);
     if (!ref) throw notFound(id);
     const { queueJobId, index } = ref;
     // State first, then the hash: a job that completes in between is reported by its older state
