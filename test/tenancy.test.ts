@@ -5,14 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../api/create-api.js';
 import { cacheSavedChars } from '../api/metrics.js';
+import { loadConfig } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
 import {
+  cleanPrefix,
   eventually,
   getJson,
   itemOf,
   postJson,
+  REDIS_URL,
   startStack,
+  testPrefix,
   type HttpResult,
   type Stack,
 } from './helpers/stack.js';
@@ -269,5 +276,37 @@ describe('two keys, CACHE_SCOPE=shared', () => {
     } finally {
       stack.emulator.setOptions({ latencyMs: 0 });
     }
+  });
+});
+
+describe('open mode (no keys)', () => {
+  /** The messages of the warn lines an API logs while it listens on `host`. */
+  async function warningsListeningOn(env: Record<string, string>, host: string): Promise<string[]> {
+    const lines: { level: number; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const prefix = testPrefix();
+    const config = loadConfig({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', ...env });
+    const api = createApi({ config, logger: createLogger(config, 'test', { destination: sink }) });
+    try {
+      await api.ready();
+      await api.listen(0, host);
+    } finally {
+      await api.close();
+      await cleanPrefix(prefix);
+    }
+    return lines.filter((l) => l.level === 40).map((l) => l.msg);
+  }
+
+  it('warns at start when it listens beyond loopback without keys, not on loopback or with keys', async () => {
+    const warning =
+      'no API keys (API_KEYS, API_KEYS_FILE): anyone who reaches this address can use the API and read every job';
+    expect(await warningsListeningOn({}, '0.0.0.0')).toEqual([warning]);
+    expect(await warningsListeningOn({}, '127.0.0.1')).toEqual([]);
+    expect(await warningsListeningOn({ API_KEYS: KEY_A }, '0.0.0.0')).toEqual([]);
   });
 });
