@@ -39,7 +39,7 @@ describe('ItemIds', () => {
   it('an altered id, one of another deployment, or garbage opens to nothing', () => {
     const id = ids.seal(ref, 'app-a');
     const flipped = Buffer.from(id, 'base64url');
-    flipped[20]! ^= 1;
+    flipped[20] = flipped[20]! ^ 1;
     expect(ids.open(flipped.toString('base64url'), 'app-a')).toBeUndefined();
     expect(new ItemIds(randomBytes(32)).open(id, 'app-a')).toBeUndefined();
     expect(ids.open('A'.repeat(62), 'app-a')).toBeUndefined();
