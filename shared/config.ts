@@ -330,7 +330,9 @@ function tenantSettings(env: EnvSettings): Pick<Config, 'TENANTS' | 'CACHE_SCOPE
     try {
       file = readFileSync(env.API_KEYS_FILE, 'utf8');
     } catch (err) {
-      throw new ConfigError([`API_KEYS_FILE: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+      throw new ConfigError([
+        `API_KEYS_FILE: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      ]);
     }
   }
   try {

@@ -67,7 +67,9 @@ export function parseApiKeysSetting(setting: string): Tenant[] {
     .map((k) => k.trim())
     .filter((k) => k !== '');
   if (entries.length === 0) {
-    throw new TenantConfigError(['API_KEYS: is set but names no key (an empty list would turn authentication off)']);
+    throw new TenantConfigError([
+      'API_KEYS: is set but names no key (an empty list would turn authentication off)',
+    ]);
   }
   const problems: string[] = [];
   const tenants = entries.flatMap((entry, i): Tenant[] => {

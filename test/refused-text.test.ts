@@ -75,7 +75,6 @@ function pipelined(
   });
 }
 
-
 async function finishedJob(stack: Stack, id: string): Promise<HttpResult> {
   return eventually(async () => {
     const res = await getJson(`${stack.url}/v1/jobs/${id}`);

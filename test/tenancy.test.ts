@@ -263,7 +263,10 @@ describe('two keys, CACHE_SCOPE=shared', () => {
       expect((await saved('shared', 'join')) - savedBefore).toBe(same.src_text.length);
       expect(joined.body.job_id).not.toBe(original.body.job_id);
       const itemB = await itemOf(stack, joined.body.job_id, tenantName(KEY_B));
-      expect(itemB).toEqual({ ...(await itemOf(stack, original.body.job_id, tenantName(KEY_A))), joined: true });
+      expect(itemB).toEqual({
+        ...(await itemOf(stack, original.body.job_id, tenantName(KEY_A))),
+        joined: true,
+      });
 
       expect((await getJson(`${stack.url}/v1/jobs/${joined.body.job_id}`, B)).body).toMatchObject({
         status: 'completed',

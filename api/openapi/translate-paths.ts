@@ -48,7 +48,7 @@ export function registerTranslatePaths(registry: OpenAPIRegistry, config: Config
     path: '/v1/jobs/{id}',
     summary: 'Read a job',
     description:
-      "State and result of a job; finished jobs are kept RESULT_TTL_S. Only the API key that made the request can read it: any other key gets 404.",
+      'State and result of a job; finished jobs are kept RESULT_TTL_S. Only the API key that made the request can read it: any other key gets 404.',
     ...(security && { security }),
     request: {
       params: z.object({

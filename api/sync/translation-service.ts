@@ -132,7 +132,11 @@ export class TranslationService {
     const { events } = this.deps;
     if (placement.kind === 'cached') {
       events?.emit('cache:hit');
-      events?.emit('cache:saved', { scope: this.deps.cacheScope, via: 'cache', characters: countChars(text) });
+      events?.emit('cache:saved', {
+        scope: this.deps.cacheScope,
+        via: 'cache',
+        characters: countChars(text),
+      });
       return {
         kind: 'done',
         response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },

@@ -21,28 +21,28 @@ export const TRANSLATE_JOB_NAME = 'translate';
  */
 export const translateJobData = z
   .object({
-  texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
-  target: languageCode,
-  source: languageCode.optional(),
-  format: textFormat,
-  /**
-   * The tenant (API key name, shared/tenants.ts) of each text's request, in the order of `texts`:
-   * an item is read only by its owner (GET /v1/jobs/{id}). Absent only in jobs queued before
-   * tenants existed; such items belong to nobody.
-   */
-  owners: z.array(z.string().min(1)).max(MAX_SEGMENTS_PER_REQUEST).optional(),
-  /**
-   * The cache scope the API placed the texts in (CACHE_SCOPE): the worker writes the cache and
-   * ends the in-flight marks under the same keys. Absent: `shared`.
-   */
-  cache_scope: z.enum(['tenant', 'shared']).optional(),
-  /** HTTP request ids of the requests whose texts the job carries, so worker log lines name them. */
-  request_ids: z.array(z.string()).max(MAX_SEGMENTS_PER_REQUEST).optional(),
-  /**
-   * W3C trace context of the first of those requests: the job's span continues its trace. Not
-   * checked here: a malformed one only starts a new trace (shared/tracing.ts).
-   */
-  traceparent: z.string().optional(),
+    texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
+    target: languageCode,
+    source: languageCode.optional(),
+    format: textFormat,
+    /**
+     * The tenant (API key name, shared/tenants.ts) of each text's request, in the order of `texts`:
+     * an item is read only by its owner (GET /v1/jobs/{id}). Absent only in jobs queued before
+     * tenants existed; such items belong to nobody.
+     */
+    owners: z.array(z.string().min(1)).max(MAX_SEGMENTS_PER_REQUEST).optional(),
+    /**
+     * The cache scope the API placed the texts in (CACHE_SCOPE): the worker writes the cache and
+     * ends the in-flight marks under the same keys. Absent: `shared`.
+     */
+    cache_scope: z.enum(['tenant', 'shared']).optional(),
+    /** HTTP request ids of the requests whose texts the job carries, so worker log lines name them. */
+    request_ids: z.array(z.string()).max(MAX_SEGMENTS_PER_REQUEST).optional(),
+    /**
+     * W3C trace context of the first of those requests: the job's span continues its trace. Not
+     * checked here: a malformed one only starts a new trace (shared/tracing.ts).
+     */
+    traceparent: z.string().optional(),
   })
   .refine((d) => d.owners === undefined || d.owners.length === d.texts.length, {
     message: 'owners must name one tenant per text',

@@ -140,7 +140,12 @@ describe('API_KEYS_FILE', () => {
 
   it('refuses two keys of one name, one key under two names, and the reserved name "open"', () => {
     const file = JSON.stringify({
-      keys: [fileKey('app-a'), fileKey('app-a', `sha256:${SHA256_ABC}`), fileKey('app-c', `sha256:${sha256('app-a')}`), fileKey('open')],
+      keys: [
+        fileKey('app-a'),
+        fileKey('app-a', `sha256:${SHA256_ABC}`),
+        fileKey('app-c', `sha256:${sha256('app-a')}`),
+        fileKey('open'),
+      ],
     });
     expect(refusal(() => parseTenants({ file }))).toEqual([
       'API keys: two keys share the name "app-a"',
@@ -150,7 +155,9 @@ describe('API_KEYS_FILE', () => {
   });
 
   it('adds to API_KEYS; a file name may not take a name API_KEYS derived', () => {
-    expect(parseTenants({ apiKeys: 'abc', file: JSON.stringify({ keys: [fileKey('app-b')] }) })).toHaveLength(2);
+    expect(parseTenants({ apiKeys: 'abc', file: JSON.stringify({ keys: [fileKey('app-b')] }) })).toHaveLength(
+      2,
+    );
     const file = JSON.stringify({ keys: [fileKey('key-ba7816bf')] });
     expect(refusal(() => parseTenants({ apiKeys: 'abc', file }))).toEqual([
       'API keys: two keys share the name "key-ba7816bf"',
@@ -199,7 +206,8 @@ describe('loadConfig: tenants and the cache scope', () => {
 
 describe('isLoopbackHost (the open-mode warning)', () => {
   it('loopback names and addresses only', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost'])
+      expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['0.0.0.0', '::', '10.0.0.5', 'example.com']) expect(isLoopbackHost(host)).toBe(false);
   });
 });

@@ -90,7 +90,12 @@ describe('the cache scope (CACHE_SCOPE)', () => {
   });
 
   it('the worker hashes each text in the scope and for the owner the job records', () => {
-    const job = { texts: ['hola', 'hola'], owners: ['app-a', 'app-b'], target: 'en', format: 'text' as const };
+    const job = {
+      texts: ['hola', 'hola'],
+      owners: ['app-a', 'app-b'],
+      target: 'en',
+      format: 'text' as const,
+    };
     expect(jobTextHashes(PROVIDER, { ...job, cache_scope: 'tenant' })).toEqual([
       translationHash({ ...base, tenant: 'app-a' }),
       translationHash({ ...base, tenant: 'app-b' }),
