@@ -85,7 +85,7 @@ describe('failed attempts at the admin and metrics tokens', () => {
     ];
     for (let i = 0; i < AUTH_FAILURE_LIMIT.failures; i++) {
       const url = i % 2 === 0 ? stack.url : secondUrl;
-      const res = await getJson(`${url}/admin/queues/api/queues`, wrong[i % wrong.length]);
+      const res = await getJson(`${url}/admin/queues/api/queues`, wrong[i % wrong.length]!);
       expect([i, res.status, res.body]).toEqual([
         i,
         401,
