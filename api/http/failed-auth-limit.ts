@@ -7,7 +7,8 @@
  * The counters live in Redis (shared/redis/keys.ts `authFailures`), so every API process shares
  * them and adding replicas does not multiply the attempts. While Redis is away the limit is not
  * applied (fails open): /metrics must stay scrapeable during a Redis outage, which is when it is
- * needed, and the secret itself still guards the route.
+ * needed, and the secret itself still guards the route (16 characters at least: not guessable in
+ * the minutes of an outage).
  *
  * The client is `req.ip`: behind a load balancer set TRUST_PROXY, or every client shares the
  * balancer's address (and its count).
