@@ -108,7 +108,10 @@ describe('docker-compose.yml', () => {
     const emulatorFile = read('docker-compose.emulator.yml');
     const port = services.emulator.environment.EMULATOR_PORT;
     // Even with a real key in the shell, the emulator never receives it.
-    const shell = { GOOGLE_TRANSLATE_API_KEY: 'a-real-key', GOOGLE_APPLICATION_CREDENTIALS: '/secrets/sa.json' };
+    const shell = {
+      GOOGLE_TRANSLATE_API_KEY: 'a-real-key',
+      GOOGLE_APPLICATION_CREDENTIALS: '/secrets/sa.json',
+    };
     for (const name of ['api', 'worker']) {
       const config = loadConfig(containerEnv(services[name], shell, emulatorFile.services[name]));
       expect([name, providerSettings(config)]).toEqual([
@@ -184,7 +187,11 @@ describe('deploy/k8s', () => {
   it('the API requires API_KEYS from the Secret: the pod does not start without it', () => {
     const [container] = find('Deployment', 'translation-api').spec.template.spec.containers;
     const apiKeys = container.env.find((e: Doc) => e.name === 'API_KEYS');
-    expect(apiKeys.valueFrom.secretKeyRef).toEqual({ name: 'translation-queue', key: 'API_KEYS', optional: false });
+    expect(apiKeys.valueFrom.secretKeyRef).toEqual({
+      name: 'translation-queue',
+      key: 'API_KEYS',
+      optional: false,
+    });
     expect(find('Secret', 'translation-queue').stringData).toHaveProperty('API_KEYS');
   });
 
@@ -201,7 +208,10 @@ describe('deploy/k8s', () => {
       refusal = err;
     }
     expect(refusal).toBeInstanceOf(ConfigError);
-    expect((refusal as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['METRICS_TOKEN', 'ADMIN_TOKEN']);
+    expect((refusal as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+      'METRICS_TOKEN',
+      'ADMIN_TOKEN',
+    ]);
     expect((refusal as ConfigError).message).not.toContain('replace-me');
   });
 

@@ -59,7 +59,9 @@ describe('failed attempts at the admin and metrics tokens', () => {
     expectLocked(await getJson(`${secondUrl}/metrics`, { authorization: `Bearer ${METRICS_TOKEN}` }));
 
     // The dashboard's count is its own: a lock on /metrics does not lock it.
-    const page = await fetch(`${stack.url}/admin/queues`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const page = await fetch(`${stack.url}/admin/queues`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(page.status).toBe(200);
 
     // When the window ends the right token works again (the window is cut short here, not waited for).
@@ -95,6 +97,8 @@ describe('failed attempts at the admin and metrics tokens', () => {
     }
     expectLocked(await getJson(`${stack.url}/admin/queues`, { authorization: basic('admin', 'wrong') }));
     expectLocked(await getJson(`${stack.url}/admin/queues`, { authorization: basic('admin', ADMIN_TOKEN) }));
-    expectLocked(await getJson(`${secondUrl}/admin/queues/api/queues`, { authorization: `Bearer ${ADMIN_TOKEN}` }));
+    expectLocked(
+      await getJson(`${secondUrl}/admin/queues/api/queues`, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+    );
   });
 });

@@ -40,9 +40,13 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
   };
   const router = Router();
   const limit = failedAuthLimit({ redis: options.redis, prefix: options.prefix, guard: 'admin' });
-  router.use(DASHBOARD_PATH, adminAuth({ user: options.user, token: options.token, limit }), async (req, res, next) => {
-    board ??= load();
-    (await board)(req, res, next);
-  });
+  router.use(
+    DASHBOARD_PATH,
+    adminAuth({ user: options.user, token: options.token, limit }),
+    async (req, res, next) => {
+      board ??= load();
+      (await board)(req, res, next);
+    },
+  );
   return router;
 }

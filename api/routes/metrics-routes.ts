@@ -34,7 +34,11 @@ export function metricsRoutes({ token }: MetricsRouteOptions, deps: MetricsRoute
     .get(async (req, res) => {
       if (token !== undefined) {
         const expected = token;
-        await limit.guard(req, () => secretMatches(bearerToken(req.get('authorization')), expected), unauthorized);
+        await limit.guard(
+          req,
+          () => secretMatches(bearerToken(req.get('authorization')), expected),
+          unauthorized,
+        );
       }
       res.type(apiRegistry.contentType).send(await apiRegistry.metrics());
     })

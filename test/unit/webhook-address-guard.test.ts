@@ -216,7 +216,12 @@ describe('DNS answers in the embedding forms and the new ranges', () => {
   async function withAnswers(body: () => Promise<void>): Promise<void> {
     const answer = (host: string): LookupAddress[] => {
       const address = ANSWERS[host] ?? PUBLIC[host];
-      return address ? [{ address: '2606:4700:4700::1111', family: 6 }, { address, family: 6 }] : [];
+      return address
+        ? [
+            { address: '2606:4700:4700::1111', family: 6 },
+            { address, family: 6 },
+          ]
+        : [];
     };
     const lookup = dns.lookup;
     const promisesLookup = dns.promises.lookup;
@@ -243,7 +248,9 @@ describe('DNS answers in the embedding forms and the new ranges', () => {
       }
       expect(await callbackUrlProblem('https://public.example/hook', false)).toBeUndefined();
       const passed = await new Promise<unknown[]>((resolve) =>
-        guardedLookup('public.example', { all: false }, (e, address, family) => resolve([e, address, family])),
+        guardedLookup('public.example', { all: false }, (e, address, family) =>
+          resolve([e, address, family]),
+        ),
       );
       expect(passed).toEqual([null, '2606:4700:4700::1111', 6]);
     });
