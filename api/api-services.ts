@@ -153,7 +153,9 @@ export function buildApiServices(
       })),
     endBatchStreams: () => batchService?.endStreams(),
     queueDepth,
-    ...(options.admin ? { dashboard: queueDashboard({ ...options.admin, queues: allQueues }) } : {}),
+    ...(options.admin
+      ? { dashboard: queueDashboard({ ...options.admin, queues: allQueues, redis, prefix }) }
+      : {}),
     async ready() {
       await queueEvents.waitUntilReady();
       await queue.waitUntilReady();

@@ -99,7 +99,7 @@ export function createApp({
     );
   }
   app.use(healthRoutes(health));
-  app.use(metricsRoutes(options.metrics));
+  app.use(metricsRoutes(options.metrics, { redis: health.redis, prefix: options.prefix }));
   app.use(docsRoutes(options.docs));
   if (dashboard) app.use(dashboard);
   app.use(notFoundHandler);

@@ -1,12 +1,18 @@
 /** Checking shared secrets (METRICS_TOKEN, ADMIN_TOKEN) presented in an Authorization header. */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** Constant-time comparison of a presented secret with the expected one. */
+/**
+ * Constant-time comparison of a presented secret with the expected one, length included: the
+ * SHA-256 digests are compared (as api/http/api-keys.ts does), so they always have the same length
+ * and an early return on a length mismatch cannot reveal the secret's length.
+ */
 export function secretMatches(presented: string | undefined, expected: string): boolean {
-  if (presented === undefined) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const same = timingSafeEqual(sha256(presented ?? ''), sha256(expected));
+  return presented !== undefined && same;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

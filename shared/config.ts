@@ -22,6 +22,16 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 /**
+ * A shared secret an operator chooses (ADMIN_TOKEN, METRICS_TOKEN): unset, or at least 16
+ * characters, so it cannot be guessed within the failed-attempt limit (api/http/failed-auth-limit.ts)
+ * and an example value such as `replace-me` cannot be deployed as it stands.
+ */
+const optionalSecret = optionalString.refine(
+  (v) => v === undefined || v.length >= 16,
+  'must be at least 16 characters (a random string: openssl rand -hex 16)',
+);
+
+/**
  * Express's 'trust proxy': which peers may tell the client's address in X-Forwarded-For. `false`
  * (the default: the peer is the client), `true` (any peer: only behind a proxy that overwrites the
  * header), a number of proxy hops, or addresses and subnets (`loopback`, `linklocal`,
@@ -231,9 +241,9 @@ const envSchema = z.object({
 
   /**
    * Bearer token required by `GET /metrics` (API) and the worker metrics server when set.
-   * Unset: metrics are open (keep the port internal).
+   * Unset: metrics are open (keep the port internal). At least 16 characters.
    */
-  METRICS_TOKEN: optionalString,
+  METRICS_TOKEN: optionalSecret,
   /**
    * Port of the worker's Prometheus endpoint (`GET /metrics`). Unset or empty: no metrics server
    * (several workers in one process or host would clash); 0 picks a free port. @default unset
@@ -247,9 +257,9 @@ const envSchema = z.object({
   /**
    * Turns on the bull-board dashboard at /admin/queues, behind this secret: send it as
    * `Authorization: Bearer <token>` or as the password of HTTP basic auth (user ADMIN_USER).
-   * Unset: no dashboard. @default unset
+   * At least 16 characters. Unset: no dashboard. @default unset
    */
-  ADMIN_TOKEN: optionalString,
+  ADMIN_TOKEN: optionalSecret,
   /** User name for basic auth on /admin/queues. @default admin */
   ADMIN_USER: z.string().min(1).default('admin'),
 

@@ -1,6 +1,7 @@
 /**
  * Deployment files, parsed and checked (no Docker or cluster here): docker-compose.yml (the core
- * requirements and the Prometheus profile), the Prometheus config and alerts, deploy/k8s.
+ * requirements and the Prometheus profile) and its emulator override, the Prometheus config and
+ * alerts, deploy/k8s.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { Queue } from 'bullmq';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiRegistry } from '../api/metrics.js';
-import { loadConfig } from '../shared/config.js';
+import { ConfigError, loadConfig, providerSettings } from '../shared/config.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import { workerRegistry } from '../worker/metrics.js';
@@ -20,6 +21,26 @@ const root = join(import.meta.dirname, '..');
 type Doc = any;
 // merge: docker-compose.yml shares settings through YAML merge keys (<<: *app).
 const read = (path: string): Doc => parse(readFileSync(join(root, path), 'utf8'), { merge: true });
+
+/** Compose's interpolation of `${NAME}`, `${NAME:-default}` and `${NAME-default}` from `shell`. */
+function interpolate(value: string, shell: Record<string, string>): string {
+  return value.replace(/\$\{(\w+)(?:(:?-)([^}]*))?\}/g, (_m, name: string, op?: string, fallback = '') => {
+    const set = shell[name];
+    if (op === ':-') return set ? set : fallback;
+    if (op === '-') return set ?? fallback;
+    return set ?? '';
+  });
+}
+
+/** A service's environment as the container gets it, with `overrides` merged on top (compose -f a -f b). */
+function containerEnv(
+  service: Doc,
+  shell: Record<string, string>,
+  overrides: Doc = {},
+): Record<string, string> {
+  const merged = { ...service.environment, ...overrides.environment } as Record<string, string>;
+  return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, interpolate(String(v), shell)]));
+}
 
 describe('docker-compose.yml', () => {
   const compose = read('docker-compose.yml');
@@ -68,6 +89,37 @@ describe('docker-compose.yml', () => {
       );
       expect(() => loadConfig(env), name).not.toThrow();
     }
+  });
+
+  it('sends a real key only to Google: the emulator endpoint is never a default of the base file', () => {
+    expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/http:\/\/emulator/);
+    for (const name of ['api', 'worker']) {
+      const env = containerEnv(services[name], { GOOGLE_TRANSLATE_API_KEY: 'a-real-key' });
+      const config = loadConfig(env);
+      expect([name, config.GOOGLE_TRANSLATE_API_KEY, providerSettings(config)]).toEqual([
+        name,
+        'a-real-key',
+        { key: 'a-real-key' },
+      ]);
+    }
+  });
+
+  it('docker-compose.emulator.yml points the app at the emulator service and blanks the Google credentials', () => {
+    const emulatorFile = read('docker-compose.emulator.yml');
+    const port = services.emulator.environment.EMULATOR_PORT;
+    // Even with a real key in the shell, the emulator never receives it.
+    const shell = {
+      GOOGLE_TRANSLATE_API_KEY: 'a-real-key',
+      GOOGLE_APPLICATION_CREDENTIALS: '/secrets/sa.json',
+    };
+    for (const name of ['api', 'worker']) {
+      const config = loadConfig(containerEnv(services[name], shell, emulatorFile.services[name]));
+      expect([name, providerSettings(config)]).toEqual([
+        name,
+        { key: 'emulator-key', endpoint: `http://emulator:${port}/language/translate/v2` },
+      ]);
+    }
+    expect(Object.keys(emulatorFile.services).sort()).toEqual(['api', 'worker']);
   });
 
   it('Prometheus scrapes the API port and the worker metrics port of every replica', () => {
@@ -130,6 +182,37 @@ describe('deploy/k8s', () => {
     expect([...kustomization.resources].sort()).toEqual(
       files.filter((f) => f !== 'secret.example.yaml').sort(),
     );
+  });
+
+  it('the API requires API_KEYS from the Secret: the pod does not start without it', () => {
+    const [container] = find('Deployment', 'translation-api').spec.template.spec.containers;
+    const apiKeys = container.env.find((e: Doc) => e.name === 'API_KEYS');
+    expect(apiKeys.valueFrom.secretKeyRef).toEqual({
+      name: 'translation-queue',
+      key: 'API_KEYS',
+      optional: false,
+    });
+    expect(find('Secret', 'translation-queue').stringData).toHaveProperty('API_KEYS');
+  });
+
+  it('the example Secret cannot be deployed as it stands', () => {
+    const secret = find('Secret', 'translation-queue').stringData as Record<string, string>;
+    // API_KEYS yields no key (a setting the API refuses to start with).
+    expect(secret.API_KEYS!.split(',').filter((k) => k.trim() !== '')).toEqual([]);
+    // The tokens are too short: API and workers refuse to start, naming the settings, not the values.
+    const rest = Object.fromEntries(Object.entries(secret).filter(([name]) => name !== 'API_KEYS'));
+    let refusal: unknown;
+    try {
+      loadConfig({ ...configMap(), ...rest });
+    } catch (err) {
+      refusal = err;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+      'METRICS_TOKEN',
+      'ADMIN_TOKEN',
+    ]);
+    expect((refusal as ConfigError).message).not.toContain('replace-me');
   });
 
   it('the config map holds valid settings with a hash-tagged prefix', () => {

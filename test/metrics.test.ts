@@ -5,7 +5,7 @@ import { workerRegistry } from '../worker/metrics.js';
 import { eventually, getJson, itemOf, postJson, startStack, type Stack } from './helpers/stack.js';
 import { labelSets, sample, scrape } from './helpers/prometheus.js';
 
-const TOKEN = 'metrics-secret';
+const TOKEN = 'metrics-secret-of-32-characters!';
 
 describe('metrics', () => {
   let stack: Stack;

@@ -13,7 +13,7 @@ describe('OpenAPI', () => {
   let checker: ReturnType<typeof responseChecker>;
   beforeAll(async () => {
     stack = await startStack({
-      env: { METRICS_TOKEN: 'openapi-metrics', MAX_BODY_BYTES: '2048', JOB_ATTEMPTS: '1' },
+      env: { METRICS_TOKEN: 'openapi-metrics-token', MAX_BODY_BYTES: '2048', JOB_ATTEMPTS: '1' },
     });
     doc = (await getJson(`${stack.url}/openapi.json`)).body;
     checker = responseChecker(doc);

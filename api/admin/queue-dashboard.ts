@@ -5,11 +5,23 @@
  */
 import type { Queue } from 'bullmq';
 import { Router, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { failedAuthLimit } from '../http/failed-auth-limit.js';
 import { adminAuth } from './admin-auth.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
-export function queueDashboard(options: { user: string; token: string; queues: Queue[] }): Router {
+export interface QueueDashboardOptions {
+  /** ADMIN_USER and ADMIN_TOKEN. */
+  user: string;
+  token: string;
+  queues: Queue[];
+  /** Where failed logins are counted, shared by every API process (QUEUE_PREFIX on the producer connection). */
+  redis: Redis;
+  prefix: string;
+}
+
+export function queueDashboard(options: QueueDashboardOptions): Router {
   let board: Promise<RequestHandler> | undefined;
   const load = async (): Promise<RequestHandler> => {
     const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
@@ -27,9 +39,14 @@ export function queueDashboard(options: { user: string; token: string; queues: Q
     return serverAdapter.getRouter() as RequestHandler;
   };
   const router = Router();
-  router.use(DASHBOARD_PATH, adminAuth(options.user, options.token), async (req, res, next) => {
-    board ??= load();
-    (await board)(req, res, next);
-  });
+  const limit = failedAuthLimit({ redis: options.redis, prefix: options.prefix, guard: 'admin' });
+  router.use(
+    DASHBOARD_PATH,
+    adminAuth({ user: options.user, token: options.token, limit }),
+    async (req, res, next) => {
+      board ??= load();
+      (await board)(req, res, next);
+    },
+  );
   return router;
 }

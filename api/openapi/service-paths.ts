@@ -32,6 +32,7 @@ export function registerServicePaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'Prometheus text format.', content: { 'text/plain': { schema: z.string() } } },
       401: error('`unauthorized`: METRICS_TOKEN is set and was not sent.'),
+      429: error('`rate_limited`: too many failed attempts from this address; see `Retry-After`.'),
     },
   });
 }

@@ -20,6 +20,7 @@
  * | `P:quota:chars`             | hash   | fleet token bucket of provider characters (tokens, ts)  |
  * | `P:quota:requests`          | hash   | fleet token bucket of provider requests (tokens, ts)    |
  * | `P:ratelimit:<client>`      | string | a client's request count in its current minute          |
+ * | `P:auth-failures:<g>:<ip>`  | string | failed secret attempts of a client IP at guard `g`      |
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
@@ -100,6 +101,14 @@ export class RedisKeys {
   /** `client`: `key:<digest>` or `ip:<address>` (api/http/rate-limit.ts). */
   rateLimit(client: string): string {
     return `${this.prefix}:ratelimit:${client}`;
+  }
+
+  /**
+   * Failed attempts at a shared secret from one client in the current window
+   * (api/http/failed-auth-limit.ts). `guard`: `admin` or `metrics`; `client`: `ip:<address>`.
+   */
+  authFailures(guard: string, client: string): string {
+    return `${this.prefix}:auth-failures:${guard}:${client}`;
   }
 
   /** `day`: the UTC date, `YYYY-MM-DD`. */
