@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { createWebhookSigner, webhookSignature } from '../../shared/batch-webhook.js';
@@ -54,6 +55,11 @@ describe('createWebhookSigner', () => {
       'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]{43}=$/),
       'x-signature': webhookSignature(BODY, KEY),
     });
+    // The spec's formula, computed without the library.
+    const signed = `webhook-b.${headers['webhook-timestamp']}.${BODY}`;
+    expect(headers['webhook-signature']).toBe(
+      `v1,${createHmac('sha256', KEY).update(signed).digest('base64')}`,
+    );
     expect(new Webhook(WHSEC).verify(BODY, headers)).toEqual(JSON.parse(BODY));
     expect(() => new Webhook(WHSEC).verify(`${BODY} `, headers)).toThrow('No matching signature found');
     expect(() =>
