@@ -62,9 +62,9 @@ describe('createWebhookSigner', () => {
     );
     expect(new Webhook(WHSEC).verify(BODY, headers)).toEqual(JSON.parse(BODY));
     expect(() => new Webhook(WHSEC).verify(`${BODY} `, headers)).toThrow('No matching signature found');
-    expect(() =>
-      new Webhook(WHSEC).verify(BODY, { ...headers, 'webhook-id': 'webhook-other' }),
-    ).toThrow('No matching signature found');
+    expect(() => new Webhook(WHSEC).verify(BODY, { ...headers, 'webhook-id': 'webhook-other' })).toThrow(
+      'No matching signature found',
+    );
   });
 
   it('signs with a plain secret exactly as with whsec_ + base64 of its bytes (the migration path)', () => {
