@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseTenants, TenantConfigError, type Tenant } from './tenants.js';
+import { webhookSecretProblem } from './webhook-secret.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
@@ -137,18 +138,25 @@ const envSchema = z.object({
   BATCH_CHUNK_MAX_CHARS: int(1, 30_000).default(5000),
   /** Least time between two SSE `progress` events of one stream (ms). @default 250 */
   BATCH_EVENTS_INTERVAL_MS: int(10, 60_000).default(250),
-  /** Key of the `X-Signature: sha256=<hmac>` on batch webhooks; without it `callback_url` is refused. */
-  WEBHOOK_SECRET: optionalString.refine(
-    (v) => v === undefined || v.length >= 16,
-    'must be at least 16 characters',
-  ),
+  /**
+   * Key that signs batch webhooks (Standard Webhooks), as `whsec_<base64 of 24+ random bytes>`; a
+   * plain secret of 16+ characters is still accepted, deprecated, its UTF-8 bytes being the key.
+   * Without it `callback_url` is refused.
+   */
+  WEBHOOK_SECRET: optionalString.superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : webhookSecretProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Allow callback URLs that resolve to loopback, private or link-local addresses (tests, local dev). @default false */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /** Delivery attempts of one webhook before it is given up. @default 8 */
   WEBHOOK_ATTEMPTS: int(1, 100).default(8),
   /** First webhook retry delay; exponential with jitter (ms). @default 1000 */
   WEBHOOK_BACKOFF_MS: int(0).default(1000),
-  /** Timeout of one webhook delivery (ms). @default 5000 */
+  /**
+   * Deadline of one webhook delivery attempt, from connect to the answer's last byte (ms); a slower
+   * receiver fails that attempt, which is retried. @default 5000
+   */
   WEBHOOK_TIMEOUT_MS: int(100).default(5000),
 
   /**

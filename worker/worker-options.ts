@@ -3,7 +3,9 @@
  * is the model): each consumer receives the small part it needs, not the whole configuration.
  */
 import type { Config } from '../shared/config.js';
+import { createWebhookSigner } from '../shared/batch-webhook.js';
 import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
+import { parseWebhookSecret } from '../shared/webhook-secret.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { BatchWorkerOptions } from './create-batch-workers.js';
 
@@ -55,7 +57,11 @@ export function compileWorkerOptions(config: Config): WorkerOptions {
       resultTtlS: config.RESULT_TTL_S,
       webhookJobOptions: batchWebhookJobOptions(config),
       webhooks: {
-        secret: config.WEBHOOK_SECRET,
+        signer: config.WEBHOOK_SECRET
+          ? createWebhookSigner(parseWebhookSecret(config.WEBHOOK_SECRET))
+          : undefined,
+        // Per-key webhook secrets (API_KEYS_FILE's webhook_secret) go here, by key name, with tenants.
+        ownerSigners: new Map(),
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       },

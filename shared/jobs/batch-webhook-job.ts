@@ -13,6 +13,11 @@ export const BATCH_WEBHOOK_JOB_NAME = 'webhook';
 export const batchWebhookJobData = z.object({
   batch_id: z.string().min(1),
   url: z.string().url(),
+  /**
+   * The key (tenant) whose batch this is: its own webhook secret signs the delivery when it has
+   * one, WEBHOOK_SECRET otherwise. Absent until batches record their owner.
+   */
+  owner: z.string().min(1).optional(),
 });
 export type BatchWebhookJobData = z.infer<typeof batchWebhookJobData>;
 
@@ -37,6 +42,14 @@ export function batchWebhookJob(data: BatchWebhookJobData): {
   return {
     name: BATCH_WEBHOOK_JOB_NAME,
     data: batchWebhookJobData.parse(data),
-    opts: { jobId: `webhook-${data.batch_id}` },
+    opts: { jobId: batchWebhookDeliveryId(data.batch_id) },
   };
+}
+
+/**
+ * A batch's one delivery: its job id, and its `webhook-id`, so every attempt carries the same id
+ * and a receiver that saw it already can drop the repeat.
+ */
+export function batchWebhookDeliveryId(batchId: string): string {
+  return `webhook-${batchId}`;
 }
