@@ -88,8 +88,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024).default(1_048_576),
   /** How long results of finished jobs are kept, in seconds. @default 86400 */
   RESULT_TTL_S: int(1).default(86_400),
-  /** Upper bound on finished jobs kept, whatever their age. @default 100000 */
-  RESULT_MAX_COUNT: int(1).default(100_000),
+  /**
+   * Upper bound on finished jobs kept per queue, whatever their age; 0: none, results live
+   * RESULT_TTL_S. A cap shortens their lifetime once jobs arrive faster than RESULT_MAX_COUNT /
+   * RESULT_TTL_S per second: size it for the peak rate (README, "Result lifetime"). @default 0
+   */
+  RESULT_MAX_COUNT: int(0).default(0),
 
   /** On SIGTERM the API lets open waits run this long before answering them 202 (ms). @default 5000 */
   API_DRAIN_MS: int(0).default(5000),

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       MAX_TEXT_CHARS: 5000,
       MAX_BODY_BYTES: 1_048_576,
       RESULT_TTL_S: 86_400,
-      RESULT_MAX_COUNT: 100_000,
+      RESULT_MAX_COUNT: 0,
       API_DRAIN_MS: 5000,
       WORKER_CONCURRENCY: 1000,
       JOB_ATTEMPTS: 3,
