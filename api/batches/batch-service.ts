@@ -136,6 +136,7 @@ export class BatchService {
       ]);
       throw err;
     }
+    await this.keepWhileRunning(id);
     this.deps.logger.info(
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
       'batch accepted',
@@ -152,6 +153,18 @@ export class BatchService {
       chunks: chunks.length,
       createdAt: now,
     };
+  }
+
+  /**
+   * From now on the batch's keys live until it ends, however long its chunks wait. Not fatal when
+   * Redis fails here: the batch keeps its creation TTL, as every batch did before.
+   */
+  private async keepWhileRunning(id: string): Promise<void> {
+    try {
+      await this.redisCall(() => this.store.keepWhileRunning(id));
+    } catch (err) {
+      this.deps.logger.warn({ batchId: id, err: (err as Error).message }, 'batch keeps its creation TTL');
+    }
   }
 
   async state(id: string): Promise<BatchState> {
