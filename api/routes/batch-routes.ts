@@ -1,9 +1,8 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { batchResultsQuery } from '../../shared/batch-schemas.js';
-import { toStatusResponse, isFinal, type BatchState } from '../../shared/batch-store.js';
+import { toStatusResponse, isFinal } from '../../shared/batch-store.js';
 import { uuid } from '../../shared/schemas.js';
-import { streamBatchEvents } from '../batches/batch-events.js';
 import type { BatchService } from '../batches/batch-service.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
@@ -17,8 +16,27 @@ export interface BatchRouteOptions {
   maxBodyBytes: number;
   /** Longest `Prefer: wait` honoured (SYNC_WAIT_MAX_MS). */
   syncWaitMaxMs: number;
-  /** How often an event stream reads the batch (BATCH_EVENTS_INTERVAL_MS). */
-  eventsIntervalMs: number;
+}
+
+/** Whose event streams these are (MAX_EVENT_STREAMS_PER_KEY): the API key, or the address without keys. */
+function streamClient(req: Request, res: Response): string {
+  return typeof res.locals.clientId === 'string' ? res.locals.clientId : `ip:${req.ip ?? 'unknown'}`;
+}
+
+/** Waits for the batch within `waitMs` (counted in MAX_OPEN_WAITS); the answer when it finished. */
+async function finishedAnswer(
+  service: BatchService,
+  id: string,
+  waitMs: number,
+  res: Response,
+): Promise<Record<string, unknown> | undefined> {
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  const { state, held } = await service.waitFinished(id, waitMs, abort.signal);
+  if (held) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
+  if (!isFinal(state.status)) return undefined;
+  // One results page at most, like GET /results: the rest follows from `next_offset`.
+  return { ...toStatusResponse(state), ...(await service.firstPage(id)) };
 }
 
 export function batchRoutes(options: BatchRouteOptions, service: BatchService): Router {
@@ -49,24 +67,17 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
       // Idempotency keys are per client: two API keys using the same key get their own batches.
       const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
       const state = await service.submit(req.body, key === undefined ? undefined : `${clientId}|${key}`);
-      let current: BatchState = state;
-      if (waitMs > 0) {
-        const abort = new AbortController();
-        res.on('close', () => abort.abort());
-        current = await service.waitFinished(state.id, waitMs, abort.signal);
-        res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
-      }
+      const finished = waitMs > 0 ? await finishedAnswer(service, state.id, waitMs, res) : undefined;
       res.location(`/v1/batches/${state.id}`);
-      if (waitMs > 0 && isFinal(current.status)) {
-        const { items } = await service.results(state.id, 0, current.total);
-        res.status(200).json({ ...toStatusResponse(current), items });
+      if (finished) {
+        res.status(200).json(finished);
         return;
       }
       res.status(202).json({
-        batch_id: current.id,
-        status: current.status,
-        total: current.total,
-        links: links(current.id),
+        batch_id: state.id,
+        status: state.status,
+        total: state.total,
+        links: links(state.id),
       });
     })
     .all(methodNotAllowed(['POST']));
@@ -94,19 +105,7 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
   router
     .route('/v1/batches/:id/events')
     .get(async (req, res) => {
-      const id = batchId(req.params.id);
-      await service.state(id); // 404 as JSON before the stream starts
-      const stream = service.trackStream();
-      res.on('close', () => stream.abort());
-      await streamBatchEvents({
-        res,
-        store: service.store,
-        batchId: id,
-        lastEventId: req.get('last-event-id'),
-        intervalMs: options.eventsIntervalMs,
-        signal: stream.signal,
-      });
-      stream.abort();
+      await service.streamEvents(batchId(req.params.id), streamClient(req, res), req, res);
     })
     .all(methodNotAllowed(['GET']));
 
