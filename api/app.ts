@@ -36,7 +36,7 @@ export interface AppOptions {
   prefix: string;
   /** Requests per minute per client; 0 turns the limit off (RATE_LIMIT_PER_MIN). */
   rateLimitPerMin: number;
-  /** Waiting jobs above which new work is refused with 503 (MAX_QUEUE_DEPTH). */
+  /** Waiting sync jobs above which new work is refused with 429 (MAX_QUEUE_DEPTH). */
   maxQueueDepth: number;
   /** Waiting batch chunk jobs above which new batches are refused with 429 (MAX_BATCH_BACKLOG). */
   maxBatchBacklog: number;

@@ -68,7 +68,13 @@ export class BatchWatchers {
         // Not kept for later followers: the next reading may well succeed.
         reading = { error };
       }
-      for (const listener of [...reader.listeners]) listener(reading);
+      for (const listener of [...reader.listeners]) {
+        try {
+          listener(reading);
+        } catch {
+          // One follower's failure (a socket gone bad) must not stop the reader of the others.
+        }
+      }
       if (this.readers.get(id) !== reader) return;
       await new Promise<void>((resolve) => {
         reader.wake = resolve;
