@@ -49,9 +49,9 @@ describe('batch backlog (MAX_BATCH_BACKLOG)', () => {
     expect((await postJson(`${stack.url}/v1/batches`, batch)).status).toBe(202);
     // Past the sample's age, the next request takes a new sample (answered from the old one).
     await sleep(400);
-    expect((await postJson(`${stack.url}/v1/translate`, { src_text: 'sync', tgt_lang: 'ja' }, ASYNC)).status).toBe(
-      202,
-    );
+    expect(
+      (await postJson(`${stack.url}/v1/translate`, { src_text: 'sync', tgt_lang: 'ja' }, ASYNC)).status,
+    ).toBe(202);
     await sleep(100);
     const refused = await postJson(`${stack.url}/v1/batches`, batch);
     expect(refused.status).toBe(429);
@@ -189,13 +189,22 @@ describe('event streams (MAX_EVENT_STREAMS_PER_KEY, MAX_EVENT_STREAMS)', () => {
   async function openStream(key: string, id: string): Promise<{ res: HttpResult; abort: AbortController }> {
     const abort = new AbortController();
     open.push(abort);
-    const res = await fetch(`${stack.url}/v1/batches/${id}/events`, { headers: auth(key), signal: abort.signal });
-    const body = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : undefined;
+    const res = await fetch(`${stack.url}/v1/batches/${id}/events`, {
+      headers: auth(key),
+      signal: abort.signal,
+    });
+    const body = res.headers.get('content-type')?.startsWith('application/json')
+      ? await res.json()
+      : undefined;
     return { res: { status: res.status, body, headers: res.headers }, abort };
   }
 
   async function batchOf(key: string): Promise<string> {
-    const res = await postJson(`${stack.url}/v1/batches`, { items: [{ src_text: key, tgt_lang: 'ja' }] }, auth(key));
+    const res = await postJson(
+      `${stack.url}/v1/batches`,
+      { items: [{ src_text: key, tgt_lang: 'ja' }] },
+      auth(key),
+    );
     expect(res.status).toBe(202);
     return res.body.batch_id;
   }

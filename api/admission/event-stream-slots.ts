@@ -33,10 +33,14 @@ export class EventStreamSlots {
     const { perProcess, perClient } = this.limits;
     const held = this.byClient.get(client) ?? 0;
     if (held >= perClient) {
-      throw new AppError('rate_limited', 'Too many event streams open for this client; close one or retry later.', {
-        headers: { 'Retry-After': RETRY_AFTER_S },
-        details: [{ message: `${held} event streams of this client are open (limit ${perClient}).` }],
-      });
+      throw new AppError(
+        'rate_limited',
+        'Too many event streams open for this client; close one or retry later.',
+        {
+          headers: { 'Retry-After': RETRY_AFTER_S },
+          details: [{ message: `${held} event streams of this client are open (limit ${perClient}).` }],
+        },
+      );
     }
     if (this.total >= perProcess) {
       throw new AppError('overloaded', undefined, {
