@@ -50,26 +50,27 @@ export function streamBatchEvents(options: {
   };
 
   return new Promise((resolve) => {
+    if (signal.aborted) {
+      res.end();
+      resolve();
+      return;
+    }
     let ended = false;
-    let unwatch: (() => void) | undefined;
     const end = () => {
       if (ended) return;
       ended = true;
-      unwatch?.();
+      unwatch();
       signal.removeEventListener('abort', end);
       res.end();
       resolve();
     };
-    if (signal.aborted) {
-      end();
-      return;
-    }
-    signal.addEventListener('abort', end, { once: true });
-    unwatch = watchers.watch(batchId, (reading) => {
+    // Never called synchronously, so `end` only runs once `unwatch` exists.
+    const unwatch = watchers.watch(batchId, (reading) => {
       if (ended) return;
       // Redis away, or the batch expired: ending the stream makes the client reconnect (with
       // Last-Event-ID) later.
       if (!('state' in reading) || !reading.state || !send(reading.state)) end();
     });
+    signal.addEventListener('abort', end, { once: true });
   });
 }

@@ -267,26 +267,26 @@ export class BatchService {
     signal: AbortSignal | undefined,
   ): Promise<BatchState> {
     return new Promise((resolve) => {
+      if (signal?.aborted) {
+        resolve(initial);
+        return;
+      }
       let latest = initial;
-      let unwatch: (() => void) | undefined;
       const done = () => {
         clearTimeout(timer);
-        unwatch?.();
+        unwatch();
         signal?.removeEventListener('abort', done);
         resolve(latest);
       };
-      const timer = setTimeout(done, ms);
-      if (signal?.aborted) {
-        done();
-        return;
-      }
-      signal?.addEventListener('abort', done, { once: true });
-      unwatch = this.watchers.watch(id, (reading) => {
+      // Never called synchronously, so `done` only runs once `timer` and `unwatch` exist.
+      const unwatch = this.watchers.watch(id, (reading) => {
         // Redis away or the batch expired: answer with what is known (the route reads it again).
         if (!('state' in reading) || !reading.state) return done();
         latest = reading.state;
         if (isFinal(latest.status)) done();
       });
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 
