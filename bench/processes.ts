@@ -84,6 +84,12 @@ export interface ServiceOptions {
 
 let serviceCount = 0;
 
+/**
+ * `BENCH_API_NODE_ARGS="--flag …"`: node flags for the API processes only, to measure a setting
+ * (e.g. a V8 heap flag) against the defaults without touching the service.
+ */
+const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+
 export async function startService(
   place: RedisPlace,
   emulator: Emulator,
@@ -106,6 +112,8 @@ export async function startService(
     'api/main.js',
     { ...base, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...apiEnv },
     () => httpOk(`${url}/readyz`),
+    [],
+    API_NODE_ARGS,
   );
   const workers: Child[] = [];
   for (let i = 0; i < workerCount; i++) {
