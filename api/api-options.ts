@@ -56,6 +56,7 @@ export function compileApiOptions(config: Config): ApiOptions {
       prefix: config.QUEUE_PREFIX,
       rateLimitPerMin: config.RATE_LIMIT_PER_MIN,
       maxQueueDepth: config.MAX_QUEUE_DEPTH,
+      maxBatchBacklog: config.MAX_BATCH_BACKLOG,
       translate: {
         maxTextChars: config.MAX_TEXT_CHARS,
         maxBodyBytes: config.MAX_BODY_BYTES,
@@ -65,7 +66,6 @@ export function compileApiOptions(config: Config): ApiOptions {
       batches: {
         maxBodyBytes: config.MAX_BATCH_BODY_BYTES,
         syncWaitMaxMs: config.SYNC_WAIT_MAX_MS,
-        eventsIntervalMs: config.BATCH_EVENTS_INTERVAL_MS,
       },
       metrics: { token: config.METRICS_TOKEN },
       docs: config,
@@ -78,6 +78,8 @@ export function compileApiOptions(config: Config): ApiOptions {
       webhooks: { secret: config.WEBHOOK_SECRET, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
       chunkJobOptions: batchChunkJobOptions(config),
       webhookJobOptions: batchWebhookJobOptions(config),
+      eventsIntervalMs: config.BATCH_EVENTS_INTERVAL_MS,
+      eventStreams: { perProcess: config.MAX_EVENT_STREAMS, perClient: config.MAX_EVENT_STREAMS_PER_KEY },
     },
   };
 }

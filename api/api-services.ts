@@ -17,6 +17,7 @@ import type { ApiOptions } from './api-options.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
 import type { BatchService } from './batches/batch-service.js';
 import { CharBudget } from './admission/char-budget.js';
+import { OpenWaits } from './admission/open-waits.js';
 import { JobWaiter } from './sync/job-waiter.js';
 import { recordApiMetrics, trackOpenWaits } from './metrics.js';
 import { QueueDepthSampler } from './admission/queue-depth.js';
@@ -85,6 +86,8 @@ export function buildApiServices(
   const itemIds = itemIdsLoader(redis, prefix);
   // Read at start, so the first request finds it; a failure is retried by the first request.
   void itemIds().catch(() => undefined);
+  // MAX_OPEN_WAITS counts sync and batch waits together.
+  const openWaits = new OpenWaits(options.maxOpenWaits, () => waiter.size);
   const budget = new CharBudget(redis, { prefix, dailyChars: options.dailyChars, logger, events });
   const packer = new RequestPacker({
     queue,
@@ -104,14 +107,13 @@ export function buildApiServices(
     providerId: options.cache.providerId,
     cacheScope: options.cache.scope,
     itemIds,
-    maxOpenWaits: options.maxOpenWaits,
+    openWaits,
     tracing: options.tracing,
     events,
   });
-  const queueDepth = new QueueDepthSampler([queue]);
   releasers.add(
     'open waits metric',
-    trackOpenWaits(() => waiter.size),
+    trackOpenWaits(() => openWaits.size),
   );
 
   let batches: Promise<BatchService> | undefined;
@@ -125,6 +127,7 @@ export function buildApiServices(
       budget,
       releasers,
       events,
+      openWaits,
     });
     return batchService;
   };
@@ -135,6 +138,10 @@ export function buildApiServices(
   for (const q of otherQueues) q.on('error', (err) => logger.debug({ err: err.message }, 'queue error'));
   releasers.add('other queues', () => Promise.allSettled(otherQueues.map((q) => q.close())));
   const allQueues = [queue, ...otherQueues];
+  // Admission reads the sync queue (MAX_QUEUE_DEPTH) and the chunk backlog (MAX_BATCH_BACKLOG).
+  const queueDepth = new QueueDepthSampler(
+    allQueues.filter((q) => q.name === QUEUE_NAMES.translate || q.name === QUEUE_NAMES.translateBatch),
+  );
   releasers.add(
     'queue depth sampler',
     startQueueDepthSampler(allQueues, options.queueMetricsIntervalMs, logger, events),

@@ -9,7 +9,7 @@ import { requireApiKey } from './http/api-keys.js';
 import { drainGuard } from './http/drain-guard.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpTracing } from './http/http-tracing.js';
-import { overloadGuard } from './http/overload-guard.js';
+import { batchBacklogGuard, overloadGuard } from './http/overload-guard.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestLifecycle } from './http/request-lifecycle.js';
 import { helmetHeaders } from './http/security-headers.js';
@@ -36,8 +36,10 @@ export interface AppOptions {
   prefix: string;
   /** Requests per minute per client; 0 turns the limit off (RATE_LIMIT_PER_MIN). */
   rateLimitPerMin: number;
-  /** Waiting jobs above which new work is refused with 503 (MAX_QUEUE_DEPTH). */
+  /** Waiting sync jobs above which new work is refused with 429 (MAX_QUEUE_DEPTH). */
   maxQueueDepth: number;
+  /** Waiting batch chunk jobs above which new batches are refused with 429 (MAX_BATCH_BACKLOG). */
+  maxBatchBacklog: number;
   translate: TranslateRouteOptions;
   batches: BatchRouteOptions;
   metrics: MetricsRouteOptions;
@@ -52,7 +54,7 @@ export interface AppDeps {
   health: HealthState;
   /** Batch routes are mounted when given; the service (and the routes) load on the first batch request. */
   batches?: () => Promise<BatchService>;
-  /** Waiting-job count for admission control (MAX_QUEUE_DEPTH). */
+  /** Waiting-job counts for admission control (MAX_QUEUE_DEPTH, MAX_BATCH_BACKLOG). */
   queueDepth: QueueDepthSampler;
   /** The queue dashboard (with its own auth), mounted when given. */
   dashboard?: Router;
@@ -88,6 +90,7 @@ export function createApp({
     );
   }
   app.post(['/v1/translate', '/v1/batches'], overloadGuard(queueDepth, options.maxQueueDepth));
+  app.post('/v1/batches', batchBacklogGuard(queueDepth, options.maxBatchBacklog));
   app.use(translateRoutes(options.translate, translations));
   app.use(jobRoutes(translations));
   if (batches) {

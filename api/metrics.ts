@@ -78,10 +78,10 @@ export const batchItemsSubmitted = new Counter({
 });
 
 const openWaitSources = new Set<() => number>();
-/** Sum over every JobWaiter of the process, read at scrape time (a map size: no Redis call). */
+/** Sum over every API instance of the process, sync and batch waits, read at scrape time (no Redis call). */
 export const openWaits = new Gauge({
   name: 'translation_api_open_waits',
-  help: 'Requests currently waiting for their job in this API process.',
+  help: 'Requests currently waiting for their job or batch in this API process (MAX_OPEN_WAITS).',
   registers: [apiRegistry],
   collect() {
     let n = 0;

@@ -97,11 +97,17 @@ export const batchResultsResponse = z.object({
 });
 export type BatchResultsResponse = z.infer<typeof batchResultsResponse>;
 
-/** 200 of POST /v1/batches with `Prefer: wait=N` when the batch finished in time. */
-export const batchFinishedResponse = batchStatusResponse.extend({ items: z.array(batchResultItem) });
+/**
+ * 200 of POST /v1/batches with `Prefer: wait=N` when the batch finished in time: the status and the
+ * first results page (at most MAX_RESULTS_PAGE items; `next_offset` as on GET /results).
+ */
+export const batchFinishedResponse = batchStatusResponse.extend(batchResultsResponse.shape);
+
+/** Most items in one results page (GET /results `limit`, and a finished batch wait's 200). */
+export const MAX_RESULTS_PAGE = 5000;
 
 /** Query of GET /v1/batches/{id}/results. */
 export const batchResultsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  limit: z.coerce.number().int().min(1).max(MAX_RESULTS_PAGE).default(1000),
 });

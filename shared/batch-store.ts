@@ -5,7 +5,10 @@
  * written at creation in one MULTI; counters change per chunk, never per item. Claim, settle and
  * cancel are Lua scripts (shared/redis/lua/: claim-batch-chunk, settle-batch-chunk, cancel-batch),
  * so a cancelled batch never starts another chunk and exactly one caller finalizes a batch.
- * Every write refreshes the TTL: a batch expires RESULT_TTL_S after its last activity.
+ * Expiry: a running batch's keys do not expire (its chunk jobs are durable, and every chunk is
+ * settled once, so a running batch always ends); RESULT_TTL_S starts when it is final. Until its
+ * chunk jobs are queued a new batch carries the TTL, so a batch whose chunks never made it to the
+ * queue (the API died in between) still goes away.
  * A batch records its owner (the tenant that created it, shared/tenants.ts): only it may read or
  * cancel the batch.
  */
@@ -122,6 +125,14 @@ export class BatchStore {
     await multi.exec();
   }
 
+  /**
+   * Called once the batch's chunk jobs are queued: from now on its keys live until it is final,
+   * however long the backlog before it (the settle and cancel scripts start RESULT_TTL_S then).
+   */
+  async keepWhileRunning(id: string): Promise<void> {
+    await this.scripts.keepRunningBatch(this.keys(id));
+  }
+
   async remove(id: string): Promise<void> {
     await this.redis.unlink(...Object.values(this.keys(id)));
   }
@@ -155,7 +166,7 @@ export class BatchStore {
   }
 
   async claimChunk(id: string, chunk: number): Promise<ClaimOutcome> {
-    return this.scripts.claimBatchChunk(this.keys(id), chunk, this.ttlS);
+    return this.scripts.claimBatchChunk(this.keys(id), chunk);
   }
 
   /**
@@ -188,7 +199,7 @@ export class BatchStore {
     id: string,
     now = Date.now(),
   ): Promise<{ status: BatchStatus; finalized: boolean } | undefined> {
-    const [status, finalized] = await this.scripts.cancelBatch(this.keys(id), now);
+    const [status, finalized] = await this.scripts.cancelBatch(this.keys(id), now, this.ttlS);
     if (!status) return undefined;
     return { status: status as BatchStatus, finalized: finalized === 1 };
   }

@@ -101,8 +101,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024).default(1_048_576),
   /** How long results of finished jobs are kept, in seconds. @default 86400 */
   RESULT_TTL_S: int(1).default(86_400),
-  /** Upper bound on finished jobs kept, whatever their age. @default 100000 */
-  RESULT_MAX_COUNT: int(1).default(100_000),
+  /**
+   * Upper bound on finished jobs kept per queue, whatever their age; 0: none, results live
+   * RESULT_TTL_S. A cap shortens their lifetime once jobs arrive faster than RESULT_MAX_COUNT /
+   * RESULT_TTL_S per second: size it for the peak rate (README, "Result lifetime"). @default 0
+   */
+  RESULT_MAX_COUNT: int(0).default(0),
 
   /** On SIGTERM the API lets open waits run this long before answering them 202 (ms). @default 5000 */
   API_DRAIN_MS: int(0).default(5000),
@@ -136,8 +140,18 @@ const envSchema = z.object({
    * any value up to 30,000 respects whatever the script. @default 5000
    */
   BATCH_CHUNK_MAX_CHARS: int(1, 30_000).default(5000),
-  /** Least time between two SSE `progress` events of one stream (ms). @default 250 */
+  /**
+   * How often a followed batch is read: least time between two SSE `progress` events, and the step
+   * of a batch `Prefer: wait` (one reader per batch per API process, however many follow it). @default 250
+   */
   BATCH_EVENTS_INTERVAL_MS: int(10, 60_000).default(250),
+  /** SSE event streams one API process holds open; past it 429 `overloaded`. @default 1000 */
+  MAX_EVENT_STREAMS: int(0).default(1000),
+  /**
+   * SSE event streams one client (API key, or address without keys) holds open per API process;
+   * past it 429 `rate_limited`. @default 20
+   */
+  MAX_EVENT_STREAMS_PER_KEY: int(0).default(20),
   /**
    * Key that signs batch webhooks (Standard Webhooks), as `whsec_<base64 of 24+ random bytes>`; a
    * plain secret of 16+ characters is still accepted, deprecated, its UTF-8 bytes being the key.
@@ -176,7 +190,15 @@ const envSchema = z.object({
 
   /** Waiting jobs above which new work gets 429 `overloaded`. @default 100000 */
   MAX_QUEUE_DEPTH: int(1).default(100_000),
-  /** Sync waits one API process holds at once; past it requests are answered 202 at once. @default 20000 */
+  /**
+   * Batch chunk jobs waiting (queue translate-batch) above which POST /v1/batches gets 429
+   * `overloaded`; a chunk is one provider request of up to 128 distinct texts. @default 20000
+   */
+  MAX_BATCH_BACKLOG: int(0).default(20_000),
+  /**
+   * Waiting clients one API process holds at once, sync requests and batch `Prefer: wait` together;
+   * past it requests are answered 202 at once. @default 20000
+   */
   MAX_OPEN_WAITS: int(0).default(20_000),
   /** Characters accepted per UTC day before new work gets 429 `budget_exhausted`; 0 turns it off. @default 0 */
   DAILY_CHAR_BUDGET: int(0).default(0),

@@ -18,11 +18,16 @@ export const QUEUE_NAMES = {
 } as const;
 
 /**
- * Retries with exponential backoff and jitter; finished jobs are kept for RESULT_TTL_S, bounded in
- * count too, so Redis never grows without bound.
+ * Retries with exponential backoff and jitter; finished jobs are kept for RESULT_TTL_S. A count cap
+ * applies only when RESULT_MAX_COUNT is set: any cap cuts the lifetime short once
+ * RESULT_TTL_S × jobs per second exceeds it (at a few hundred jobs per second, 100,000 jobs are
+ * gone within minutes and a client polling its 202 later gets 404), so it is off by default.
  */
 export function retryingJobOptions(config: Config, attempts: number, backoffMs: number): DefaultJobOptions {
-  const keep = { age: config.RESULT_TTL_S, count: config.RESULT_MAX_COUNT };
+  const keep = {
+    age: config.RESULT_TTL_S,
+    ...(config.RESULT_MAX_COUNT > 0 ? { count: config.RESULT_MAX_COUNT } : {}),
+  };
   return {
     attempts,
     backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },

@@ -1,6 +1,7 @@
 /**
- * A sampled count of waiting jobs, so admission control costs no Redis round trip per request:
- * the value is refreshed in the background at most every `maxAgeMs`, and only while requests ask.
+ * A sampled count of waiting jobs per queue, so admission control costs no Redis round trip per
+ * request: the values are refreshed in the background at most every `maxAgeMs`, and only while
+ * requests ask.
  */
 import type { Queue } from 'bullmq';
 import { withTimeout } from '../../shared/timeout.js';
@@ -9,7 +10,7 @@ import { withTimeout } from '../../shared/timeout.js';
 const SAMPLE_TIMEOUT_MS = 1000;
 
 export class QueueDepthSampler {
-  private value = 0;
+  private values = new Map<string, number>();
   private sampledAt = 0;
   private refreshing: Promise<void> | undefined;
 
@@ -19,15 +20,15 @@ export class QueueDepthSampler {
     private readonly maxAgeMs = 250,
   ) {}
 
-  /** Jobs waiting (not yet active) across the queues, at most `maxAgeMs` old once warmed up. */
-  async depth(): Promise<number> {
+  /** Jobs of queue `name` waiting (not yet active), at most `maxAgeMs` old once warmed up. */
+  async depth(name: string): Promise<number> {
     if (Date.now() - this.sampledAt > this.maxAgeMs) {
       this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
       // Only the very first reading waits; later ones use the last sample while a new one is taken.
       // (bounded: while Redis is away the request goes on and gets its 503 from the route).
       if (this.sampledAt === 0) await withTimeout(this.refreshing, this.maxAgeMs, () => undefined);
     }
-    return this.value;
+    return this.values.get(name) ?? 0;
   }
 
   private async refresh(): Promise<void> {
@@ -39,10 +40,15 @@ export class QueueDepthSampler {
           throw new Error('queue depth not read in time');
         },
       );
-      this.value = counts.reduce((sum, c) => sum + (c.wait ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0), 0);
+      this.values = new Map(
+        this.queues.map((q, i) => {
+          const c = counts[i] ?? {};
+          return [q.name, (c.wait ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0)];
+        }),
+      );
       this.sampledAt = Date.now();
     } catch {
-      // Redis away: keep the last value; the request itself will get 503 from the route.
+      // Redis away: keep the last values; the request itself will get 503 from the route.
     }
   }
 }

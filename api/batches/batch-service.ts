@@ -1,14 +1,16 @@
 /**
  * Batches on the API side: accept (validate, store the items in one MULTI, add every chunk job
- * with one addBulk), read status and result pages, cancel, wait for a small batch to finish.
+ * with one addBulk), read status and result pages, cancel, wait for a small batch to finish, and
+ * hold the process's event streams (bounded; one shared reader per batch).
  * A batch belongs to the tenant that created it: any other gets 404, as for an unknown batch.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Request, Response } from 'express';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { batchChunkJob } from '../../shared/jobs/batch-chunk-job.js';
-import type { BatchResultsResponse } from '../../shared/batch-schemas.js';
+import { MAX_RESULTS_PAGE, type BatchResultsResponse } from '../../shared/batch-schemas.js';
 import { BatchStore, isFinal, ownsBatch, type BatchState } from '../../shared/batch-store.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import type { Config } from '../../shared/config.js';
@@ -19,6 +21,10 @@ import { QUEUE_NAMES } from '../../shared/queues.js';
 import { callbackUrlProblem } from '../../shared/webhook-address-guard.js';
 import { enqueueWebhook } from '../../shared/batch-webhook.js';
 import type { CharBudget } from '../admission/char-budget.js';
+import { EventStreamSlots, type EventStreamLimits } from '../admission/event-stream-slots.js';
+import type { OpenWaits } from '../admission/open-waits.js';
+import { BatchWatchers } from './batch-watchers.js';
+import { streamBatchEvents } from './batch-events.js';
 import { parseBatchRequest } from './batch-request.js';
 import { planChunks } from './batch-plan.js';
 import { redisCall } from '../redis-call.js';
@@ -38,6 +44,10 @@ export interface BatchServiceOptions {
   webhooks: { secret: string | undefined; allowPrivate: boolean };
   chunkJobOptions: DefaultJobOptions;
   webhookJobOptions: DefaultJobOptions;
+  /** How often a followed batch is read, for its event streams and waits (BATCH_EVENTS_INTERVAL_MS). */
+  eventsIntervalMs: number;
+  /** MAX_EVENT_STREAMS and MAX_EVENT_STREAMS_PER_KEY. */
+  eventStreams: EventStreamLimits;
 }
 
 export interface BatchServiceDeps {
@@ -51,6 +61,8 @@ export interface BatchServiceDeps {
   events?: EventBus;
   /** Where the service registers the release of its queues. */
   releasers: ReleaseRegistry;
+  /** MAX_OPEN_WAITS, shared with sync waits: a batch `Prefer: wait` holds a place. @default no bound */
+  openWaits?: OpenWaits;
 }
 
 export class BatchService {
@@ -58,10 +70,14 @@ export class BatchService {
   private readonly chunks: Queue;
   private readonly webhooks: Queue;
   private readonly streams = new Set<AbortController>();
+  private readonly watchers: BatchWatchers;
+  private readonly streamSlots: EventStreamSlots;
 
   constructor(private readonly deps: BatchServiceDeps) {
     const { options, redis, logger } = deps;
     this.store = new BatchStore(redis, options.prefix, options.resultTtlS);
+    this.watchers = new BatchWatchers((id) => this.store.state(id), options.eventsIntervalMs);
+    this.streamSlots = new EventStreamSlots(options.eventStreams);
     this.chunks = new Queue(QUEUE_NAMES.translateBatch, {
       connection: redis,
       prefix: options.prefix,
@@ -138,6 +154,7 @@ export class BatchService {
       ]);
       throw err;
     }
+    await this.keepWhileRunning(id);
     this.deps.logger.info(
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
       'batch accepted',
@@ -155,6 +172,18 @@ export class BatchService {
       createdAt: now,
       owner,
     };
+  }
+
+  /**
+   * From now on the batch's keys live until it ends, however long its chunks wait. Not fatal when
+   * Redis fails here: the batch keeps its creation TTL, as every batch did before.
+   */
+  private async keepWhileRunning(id: string): Promise<void> {
+    try {
+      await this.redisCall(() => this.store.keepWhileRunning(id));
+    } catch (err) {
+      this.deps.logger.warn({ batchId: id, err: (err as Error).message }, 'batch keeps its creation TTL');
+    }
   }
 
   /** The batch's state, for its owner; 404 for anyone else. */
@@ -180,28 +209,92 @@ export class BatchService {
     return state;
   }
 
-  /** Polls the batch until it is final or `ms` ran out (small batches used synchronously). */
-  async waitFinished(id: string, owner: string, ms: number, signal?: AbortSignal): Promise<BatchState> {
-    const end = Date.now() + ms;
-    let state = await this.state(id, owner);
-    while (!isFinal(state.status) && Date.now() < end && !signal?.aborted) {
-      await sleep(Math.min(50, Math.max(1, end - Date.now())));
-      state = await this.state(id, owner);
+  /**
+   * Waits until the batch is final or `ms` ran out, on the batch's shared reader (small batches
+   * used synchronously). The wait counts toward MAX_OPEN_WAITS with sync waits; when that is
+   * reached it is not held (`held: false`) and the client is answered at once.
+   */
+  async waitFinished(
+    id: string,
+    owner: string,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<{ state: BatchState; held: boolean }> {
+    const state = await this.state(id, owner);
+    if (isFinal(state.status) || ms <= 0) return { state, held: true };
+    const release = this.deps.openWaits ? this.deps.openWaits.hold() : () => undefined;
+    if (!release) return { state, held: false };
+    try {
+      return { state: await this.followUntilFinal(id, state, ms, signal), held: true };
+    } finally {
+      release();
     }
-    return state;
   }
 
-  /** Registers an SSE stream so close() can end it (its client reconnects elsewhere with Last-Event-ID). */
-  trackStream(): AbortController {
-    const controller = new AbortController();
-    this.streams.add(controller);
-    controller.signal.addEventListener('abort', () => this.streams.delete(controller), { once: true });
-    return controller;
+  /** The first results page of a batch (the 200 of a batch wait): at most MAX_RESULTS_PAGE items. */
+  firstPage(id: string, owner: string): Promise<BatchResultsResponse> {
+    return this.results(id, 0, MAX_RESULTS_PAGE, owner);
+  }
+
+  /**
+   * GET /v1/batches/{id}/events: streams the batch's progress until it ends or the client leaves.
+   * Takes an event stream slot of `client` first: 429 (JSON, before the stream starts) past
+   * MAX_EVENT_STREAMS_PER_KEY or MAX_EVENT_STREAMS.
+   */
+  async streamEvents(id: string, owner: string, client: string, req: Request, res: Response): Promise<void> {
+    // 404 as JSON before the stream starts, for an unknown batch and for another tenant's alike.
+    await this.state(id, owner);
+    const release = this.streamSlots.take(client);
+    const stream = new AbortController();
+    this.streams.add(stream);
+    res.on('close', () => stream.abort());
+    try {
+      await streamBatchEvents({
+        res,
+        watchers: this.watchers,
+        batchId: id,
+        lastEventId: req.get('last-event-id'),
+        signal: stream.signal,
+      });
+    } finally {
+      this.streams.delete(stream);
+      release();
+    }
   }
 
   /** Ends every SSE stream (at shutdown: their clients reconnect to another instance). */
   endStreams(): void {
     for (const stream of this.streams) stream.abort();
+  }
+
+  private followUntilFinal(
+    id: string,
+    initial: BatchState,
+    ms: number,
+    signal: AbortSignal | undefined,
+  ): Promise<BatchState> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) {
+        resolve(initial);
+        return;
+      }
+      let latest = initial;
+      const done = () => {
+        clearTimeout(timer);
+        unwatch();
+        signal?.removeEventListener('abort', done);
+        resolve(latest);
+      };
+      // Never called synchronously, so `done` only runs once `timer` and `unwatch` exist.
+      const unwatch = this.watchers.watch(id, (reading) => {
+        // Redis away or the batch expired: answer with what is known (the route reads it again).
+        if (!('state' in reading) || !reading.state) return done();
+        latest = reading.state;
+        if (isFinal(latest.status)) done();
+      });
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   private async checkCallbackUrl(url: string): Promise<void> {

@@ -66,7 +66,8 @@ function registerSubmit(
     },
     responses: {
       200: {
-        description: 'Finished within `Prefer: wait=N`.',
+        description:
+          'Finished within `Prefer: wait=N`: the status and the first results page (at most 5,000 items; `next_offset` continues at GET /results). A wait counts toward MAX_OPEN_WAITS; past it the answer is 202 at once.',
         content: json(batchFinishedResponse.meta({ id: 'BatchFinished' })),
       },
       202: { description: 'Accepted.', content: json(batchAcceptedResponse.meta({ id: 'BatchAccepted' })) },
@@ -75,6 +76,9 @@ function registerSubmit(
       413: error('`batch_too_large` or `payload_too_large`.'),
       415: error('`unsupported_media_type`.'),
       422: error('`idempotency_key_reused`: the Idempotency-Key was used for a different request.'),
+      429: error(
+        '`overloaded` (more than MAX_BATCH_BACKLOG chunk jobs or MAX_QUEUE_DEPTH sync jobs wait; `Retry-After`), `rate_limited` or `budget_exhausted`.',
+      ),
       503: error('`unavailable`.'),
     },
   });
@@ -135,6 +139,9 @@ function registerBatchReads(
       200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
       ...unauthorized,
       404: error("`not_found`: unknown or expired batch, or another API key's."),
+      429: error(
+        '`rate_limited`: this client holds MAX_EVENT_STREAMS_PER_KEY streams on this server; `overloaded`: the server holds MAX_EVENT_STREAMS streams (`Retry-After` on both).',
+      ),
     },
   });
 }

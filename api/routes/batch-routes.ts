@@ -1,9 +1,8 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { batchResultsQuery } from '../../shared/batch-schemas.js';
-import { toStatusResponse, isFinal, type BatchState } from '../../shared/batch-store.js';
+import { toStatusResponse, isFinal } from '../../shared/batch-store.js';
 import { uuid } from '../../shared/schemas.js';
-import { streamBatchEvents } from '../batches/batch-events.js';
 import type { BatchService } from '../batches/batch-service.js';
 import { requestTenant } from '../http/api-keys.js';
 import { methodNotAllowed } from '../http/error-handler.js';
@@ -18,8 +17,28 @@ export interface BatchRouteOptions {
   maxBodyBytes: number;
   /** Longest `Prefer: wait` honoured (SYNC_WAIT_MAX_MS). */
   syncWaitMaxMs: number;
-  /** How often an event stream reads the batch (BATCH_EVENTS_INTERVAL_MS). */
-  eventsIntervalMs: number;
+}
+
+/** Whose event streams these are (MAX_EVENT_STREAMS_PER_KEY): the API key, or the address without keys. */
+function streamClient(req: Request, res: Response): string {
+  return typeof res.locals.clientId === 'string' ? res.locals.clientId : `ip:${req.ip ?? 'unknown'}`;
+}
+
+/** Waits for the batch within `waitMs` (counted in MAX_OPEN_WAITS); the answer when it finished. */
+async function finishedAnswer(
+  service: BatchService,
+  id: string,
+  owner: string,
+  waitMs: number,
+  res: Response,
+): Promise<Record<string, unknown> | undefined> {
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  const { state, held } = await service.waitFinished(id, owner, waitMs, abort.signal);
+  if (held) res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
+  if (!isFinal(state.status)) return undefined;
+  // One results page at most, like GET /results: the rest follows from `next_offset`.
+  return { ...toStatusResponse(state), ...(await service.firstPage(id, owner)) };
 }
 
 export function batchRoutes(options: BatchRouteOptions, service: BatchService): Router {
@@ -55,24 +74,17 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
         owner,
         key === undefined ? undefined : `${clientId}|${key}`,
       );
-      let current: BatchState = state;
-      if (waitMs > 0) {
-        const abort = new AbortController();
-        res.on('close', () => abort.abort());
-        current = await service.waitFinished(state.id, owner, waitMs, abort.signal);
-        res.setHeader('Preference-Applied', `wait=${Math.round(waitMs / 1000)}`);
-      }
+      const finished = waitMs > 0 ? await finishedAnswer(service, state.id, owner, waitMs, res) : undefined;
       res.location(`/v1/batches/${state.id}`);
-      if (waitMs > 0 && isFinal(current.status)) {
-        const { items } = await service.results(state.id, 0, current.total, owner);
-        res.status(200).json({ ...toStatusResponse(current), items });
+      if (finished) {
+        res.status(200).json(finished);
         return;
       }
       res.status(202).json({
-        batch_id: current.id,
-        status: current.status,
-        total: current.total,
-        links: links(current.id),
+        batch_id: state.id,
+        status: state.status,
+        total: state.total,
+        links: links(state.id),
       });
     })
     .all(methodNotAllowed(['POST']));
@@ -101,19 +113,7 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
     .route('/v1/batches/:id/events')
     .get(async (req, res) => {
       const id = batchId(req.params.id);
-      // 404 as JSON before the stream starts, for an unknown batch and for another tenant's alike.
-      await service.state(id, requestTenant(res).name);
-      const stream = service.trackStream();
-      res.on('close', () => stream.abort());
-      await streamBatchEvents({
-        res,
-        store: service.store,
-        batchId: id,
-        lastEventId: req.get('last-event-id'),
-        intervalMs: options.eventsIntervalMs,
-        signal: stream.signal,
-      });
-      stream.abort();
+      await service.streamEvents(id, requestTenant(res).name, streamClient(req, res), req, res);
     })
     .all(methodNotAllowed(['GET']));
 

@@ -31,6 +31,7 @@ import {
   type Translation,
 } from '../../shared/schemas.js';
 import type { CharBudget } from '../admission/char-budget.js';
+import type { OpenWaits } from '../admission/open-waits.js';
 import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
 import type { ItemIds } from './item-ids.js';
 import type { RequestPacker } from './request-packer.js';
@@ -55,8 +56,8 @@ export interface TranslationServiceDeps {
   itemIds: () => Promise<ItemIds>;
   /** Bound on any single Redis call made while a client waits. @default 2000 */
   redisTimeoutMs?: number;
-  /** MAX_OPEN_WAITS: past it new requests are answered 202 at once instead of held. @default no bound */
-  maxOpenWaits?: number;
+  /** MAX_OPEN_WAITS (sync and batch waits): when full, new requests are answered 202 at once instead of held. @default no bound */
+  openWaits?: Pick<OpenWaits, 'full'>;
   /** TRACING_ENABLED: jobs carry the request's trace context (`traceparent`). @default false */
   tracing?: boolean;
   /** Where submits, cache hits and misses and joins are reported. @default none (nothing emitted) */
@@ -110,7 +111,7 @@ export class TranslationService {
   ): Promise<SubmitResult> {
     // Held waits cost memory (a socket, a timer, a map entry): their number per process is bounded;
     // past the bound the work is still accepted and the client polls instead of waiting.
-    const waitMs = this.deps.waiter.size >= (this.deps.maxOpenWaits ?? Infinity) ? 0 : requestedWaitMs;
+    const waitMs = this.deps.openWaits?.full ? 0 : requestedWaitMs;
     const { text, ...shape } = toJobText(request);
     const { budget } = this.deps;
     if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));

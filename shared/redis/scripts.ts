@@ -47,7 +47,7 @@ export interface RedisScripts {
   /** acquire-provider-quota-2.lua: 0 when charged, otherwise the milliseconds to wait. */
   acquireProviderQuota(keys: ProviderQuotaKeys, chars: BucketCharge, requests: BucketCharge): Promise<number>;
   /** claim-batch-chunk-3.lua */
-  claimBatchChunk(keys: BatchKeys, chunk: number, ttlS: number): Promise<ClaimOutcome>;
+  claimBatchChunk(keys: BatchKeys, chunk: number): Promise<ClaimOutcome>;
   /** settle-batch-chunk-5.lua: the final status when this call finished the batch, otherwise ''. */
   settleBatchChunk(
     keys: BatchKeys,
@@ -60,8 +60,10 @@ export interface RedisScripts {
       results: [index: number, json: string][];
     },
   ): Promise<string>;
-  /** cancel-batch-1.lua */
-  cancelBatch(keys: BatchKeys, now: number): Promise<[status: string, finalized: number]>;
+  /** keep-running-batch-2.lua: 1 when the batch runs and no longer expires. */
+  keepRunningBatch(keys: BatchKeys): Promise<number>;
+  /** cancel-batch-5.lua */
+  cancelBatch(keys: BatchKeys, now: number, ttlS: number): Promise<[status: string, finalized: number]>;
   /** hit-rate-limit-1.lua */
   hitRateLimit(key: string, windowMs: number): Promise<[hits: number, ttlMs: number]>;
   /** reserve-chars-1.lua: the day's total, or -1 when refused. */
@@ -149,8 +151,8 @@ function entryPoints(run: (command: string, ...args: Arg[]) => Promise<unknown>)
         requests.capacity,
         requests.refillPerMs,
       ) as Promise<number>,
-    claimBatchChunk: (keys, chunk, ttlS) =>
-      run('claimBatchChunk', keys.meta, keys.started, keys.settled, chunk, ttlS) as Promise<ClaimOutcome>,
+    claimBatchChunk: (keys, chunk) =>
+      run('claimBatchChunk', keys.meta, keys.started, keys.settled, chunk) as Promise<ClaimOutcome>,
     settleBatchChunk: (keys, { chunk, ttlS, now, completed, failed, results }) =>
       run(
         'settleBatchChunk',
@@ -166,7 +168,18 @@ function entryPoints(run: (command: string, ...args: Arg[]) => Promise<unknown>)
         failed,
         ...results.flat(),
       ) as Promise<string>,
-    cancelBatch: (keys, now) => run('cancelBatch', keys.meta, now) as Promise<[string, number]>,
+    keepRunningBatch: (keys) => run('keepRunningBatch', keys.meta, keys.items, 0) as Promise<number>,
+    cancelBatch: (keys, now, ttlS) =>
+      run(
+        'cancelBatch',
+        keys.meta,
+        keys.settled,
+        keys.results,
+        keys.items,
+        keys.started,
+        now,
+        ttlS,
+      ) as Promise<[string, number]>,
     hitRateLimit: (key, windowMs) => run('hitRateLimit', key, windowMs) as Promise<[number, number]>,
     reserveChars: (key, chars, budget, ttlMs) =>
       run('reserveChars', key, chars, budget, ttlMs) as Promise<number>,

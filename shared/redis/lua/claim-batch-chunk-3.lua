@@ -1,6 +1,8 @@
 --[[
   A batch worker claims a chunk before it sends it to the provider, so a cancelled batch never
   starts another chunk and a chunk that reached the provider is counted once, whatever the retries.
+  The started set expires with the batch hash (never, while the batch runs), so a chunk that
+  started before a cancel is still known as started when it is retried after it.
 
   Input:
     KEYS[1]  batch hash ('P:batch:<id>')
@@ -8,7 +10,6 @@
     KEYS[3]  settled chunks ('P:batch:<id>:settled'), set
 
     ARGV[1]  chunk number
-    ARGV[2]  batch TTL in seconds
 
   Output:
     'go'       translate the chunk (marked started)
@@ -25,7 +26,8 @@ if redis.call('HGET', KEYS[1], 'cancel') == '1' then
 end
 if not started then
   redis.call('SADD', KEYS[2], ARGV[1])
-  redis.call('EXPIRE', KEYS[2], ARGV[2])
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) else redis.call('PERSIST', KEYS[2]) end
   redis.call('HINCRBY', KEYS[1], 'chunks_started', 1)
 end
 return 'go'
