@@ -4,9 +4,9 @@
  * completes), as a batch item, and read back through GET /v1/jobs/{id}. The emulator refuses the
  * text `__emulator_reject__` with Google's 400 "Invalid Value".
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REJECT_TEXT } from '../emulator/google-api.js';
+import { pipelined } from './helpers/pipelined.js';
 import {
   eventually,
   getJson,
@@ -20,60 +20,6 @@ import {
 const REFUSED = {
   error: { code: 'unsupported_language', message: 'The provider does not support this language pair.' },
 };
-
-interface Pipelined {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-/**
- * Sends POST /v1/translate requests pipelined on one connection in a single write, so the API
- * reads them in one turn of its event loop and packs those of one shape into one job.
- */
-function pipelined(
-  url: string,
-  bodies: unknown[],
-  headers: Record<string, string> = {},
-): Promise<Pipelined[]> {
-  const { hostname, port } = new URL(url);
-  const extra = Object.entries(headers)
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join('');
-  const wire = bodies
-    .map((body) => {
-      const json = JSON.stringify(body);
-      return (
-        `POST /v1/translate HTTP/1.1\r\nHost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(json)}\r\n${extra}\r\n${json}`
-      );
-    })
-    .join('');
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let buffer = Buffer.alloc(0);
-    const answers: Pipelined[] = [];
-    socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const end = buffer.indexOf('\r\n\r\n');
-        if (end < 0) break;
-        const head = buffer.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffer.length < end + 4 + length) break;
-        const body = buffer.subarray(end + 4, end + 4 + length).toString('utf8');
-        answers.push({ status: Number(head.split(' ')[1]), body: body ? JSON.parse(body) : undefined });
-        buffer = buffer.subarray(end + 4 + length);
-      }
-      if (answers.length === bodies.length) {
-        socket.end();
-        resolve(answers);
-      }
-    });
-    socket.on('error', reject);
-    socket.write(wire);
-  });
-}
 
 async function finishedJob(stack: Stack, id: string): Promise<HttpResult> {
   return eventually(async () => {
@@ -113,12 +59,15 @@ describe('a refused text keeps its error code', () => {
   });
 
   it('packed with good texts of the same shape: the refused request alone gets 400 unsupported_language', async () => {
-    const answers = await pipelined(stack.url, [
-      request('packed one', 'fr'),
-      request(REJECT_TEXT, 'fr'),
-      request('packed two', 'fr'),
-      request('packed three', 'fr'),
-    ]);
+    const answers = await pipelined(
+      stack.url,
+      [
+        request('packed one', 'fr'),
+        request(REJECT_TEXT, 'fr'),
+        request('packed two', 'fr'),
+        request('packed three', 'fr'),
+      ].map((body) => ({ body })),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 400, 200, 200]);
     expect(answers[1]!.body).toEqual(REFUSED);
     expect(answers[0]!.body).toMatchObject({ tgt_text: '[fr] packed one' });
@@ -138,8 +87,7 @@ describe('a refused text keeps its error code', () => {
         request('polled two', 'es'),
         request(REJECT_TEXT, 'es'),
         request('polled three', 'es'),
-      ],
-      { Prefer: 'respond-async' },
+      ].map((body) => ({ body, headers: { Prefer: 'respond-async' } })),
     );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
     const ids = answers.map((a) => a.body.job_id as string);

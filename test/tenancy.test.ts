@@ -4,10 +4,10 @@
  * read, and the cache scope keeps (`tenant`) or shares (`shared`) what one key's traffic reveals.
  */
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/create-api.js';
+import { pipelined } from './helpers/pipelined.js';
 import { cacheSavedChars } from '../api/metrics.js';
 import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
@@ -51,53 +51,6 @@ async function httpDelete(url: string, headers: Record<string, string>): Promise
   const res = await fetch(url, { method: 'DELETE', headers });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
-
-/**
- * POST /v1/translate requests written on one connection in a single write (each with its own
- * key), so the API reads them in one turn of its event loop and packs them into one job.
- */
-function pipelined(
-  url: string,
-  requests: { body: unknown; headers: Record<string, string> }[],
-): Promise<{ status: number; body: { job_id: string; tgt_text?: string } }[]> {
-  const { hostname, port } = new URL(url);
-  const wire = requests
-    .map(({ body, headers }) => {
-      const json = JSON.stringify(body);
-      const extra = Object.entries(headers)
-        .map(([k, v]) => `${k}: ${v}\r\n`)
-        .join('');
-      return (
-        `POST /v1/translate HTTP/1.1\r\nHost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(json)}\r\n${extra}\r\n${json}`
-      );
-    })
-    .join('');
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let buffer = Buffer.alloc(0);
-    const answers: { status: number; body: { job_id: string } }[] = [];
-    socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const end = buffer.indexOf('\r\n\r\n');
-        if (end < 0) break;
-        const head = buffer.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffer.length < end + 4 + length) break;
-        const body = buffer.subarray(end + 4, end + 4 + length).toString('utf8');
-        answers.push({ status: Number(head.split(' ')[1]), body: JSON.parse(body) });
-        buffer = buffer.subarray(end + 4 + length);
-      }
-      if (answers.length === requests.length) {
-        socket.end();
-        resolve(answers);
-      }
-    });
-    socket.on('error', reject);
-    socket.write(wire);
-  });
 }
 
 describe('two keys, CACHE_SCOPE=tenant (the default with keys)', () => {
