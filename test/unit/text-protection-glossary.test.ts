@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SPAN } from '../helpers/protected-html.js';
 import {
   compileGlossary,
   findGlossaryTerms,
@@ -8,7 +9,6 @@ import {
   type GlossaryEntry,
 } from '../../shared/text-protection/index.js';
 
-const SPAN = '<span translate="no" class="notranslate tq-protected">';
 const ENTRIES: GlossaryEntry[] = [
   { source: 'Acme Cloud', target: 'Acme Cloud' },
   { source: 'bucket', target: '버킷' },

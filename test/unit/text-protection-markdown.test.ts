@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SPAN, uppercaseProse } from '../helpers/protected-html.js';
 import { prepareText, resolvePlaceholderKinds, verifyMarkdown } from '../../shared/text-protection/index.js';
-
-const SPAN = '<span translate="no" class="notranslate tq-protected">';
-
-/** A provider that honours `translate="no"`: uppercases every text node outside protected spans. */
-function uppercaseProse(html: string): string {
-  return html
-    .split(/(<span[^>]*tq-protected[^>]*>[\s\S]*?<\/span>|<[^>]+>|&#?\w+;)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.toUpperCase()))
-    .join('');
-}
 
 const markdown = (text: string) => prepareText(text, { format: 'markdown', placeholders: [] });
 

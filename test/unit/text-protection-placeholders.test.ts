@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SPAN, uppercaseProse } from '../helpers/protected-html.js';
 import {
   findPlaceholders,
   prepareText,
@@ -9,15 +10,6 @@ import {
 } from '../../shared/text-protection/index.js';
 
 const AUTO = resolvePlaceholderKinds('auto');
-const SPAN = '<span translate="no" class="notranslate tq-protected">';
-
-/** A provider that honours `translate="no"`: uppercases every text node outside protected spans. */
-function uppercaseProse(html: string): string {
-  return html
-    .split(/(<span[^>]*tq-protected[^>]*>[\s\S]*?<\/span>|<[^>]+>|&#?\w+;)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.toUpperCase()))
-    .join('');
-}
 
 const found = (text: string, kinds: readonly PlaceholderKind[] = AUTO) =>
   findPlaceholders(text, kinds).map((m) => [m.kind, text.slice(m.start, m.end)]);
