@@ -74,7 +74,7 @@ export interface RequestPackerOptions {
   maxChars: number;
   /** How long an in-flight mark lives at most (a job that takes longer may be duplicated). */
   markTtlMs?: number;
-  /** Bound on each Redis call made while clients wait. @default 2000 */
+  /** Bound on each Redis call made while clients wait. @default REDIS_CALL_TIMEOUT_MS (api/redis-call.ts) */
   redisTimeoutMs?: number;
 }
 

@@ -54,7 +54,7 @@ export interface TranslationServiceDeps {
   cacheScope: CacheScope;
   /** The deployment's id sealer, loaded once (item-ids.ts). */
   itemIds: () => Promise<ItemIds>;
-  /** Bound on any single Redis call made while a client waits. @default 2000 */
+  /** Bound on any single Redis call made while a client waits. @default REDIS_CALL_TIMEOUT_MS (api/redis-call.ts) */
   redisTimeoutMs?: number;
   /** MAX_OPEN_WAITS (sync and batch waits): when full, new requests are answered 202 at once instead of held. @default no bound */
   openWaits?: Pick<OpenWaits, 'full'>;
