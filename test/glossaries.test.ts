@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOSSARY_BODY_LIMIT_BYTES } from '../shared/glossaries/glossary-schema.js';
+import { responseChecker, type OpenApiDoc } from './helpers/openapi-responses.js';
 import { getJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
 
 const KEY_A = 'glossary-a-secret-key';
@@ -258,5 +259,24 @@ describe('glossaries', () => {
       body: { error: { code: 'payload_too_large', message: 'The request body is too large.' } },
     });
     expect((await getJson(`${url}/big`, A)).body.entry_count).toBe(10_000);
+  });
+
+  it('real responses match the OpenAPI document', async () => {
+    const doc = (await getJson(`${stack.url}/openapi.json`)).body as OpenApiDoc;
+    const checker = responseChecker(doc);
+    const check = (method: string, path: string, res: HttpResult) =>
+      expect(checker.check(method, path, res.status, res.body, res.headers.get('content-type'))).toEqual([]);
+    const one = '/v1/glossaries/{name}';
+    check('put', one, await send('PUT', `${url}/documented`, A, glossary(BUCKETS)));
+    check('put', one, await send('PUT', `${url}/documented`, A, glossary(BUCKETS.slice(1))));
+    check('put', one, await send('PUT', `${url}/documented`, A, glossary([])));
+    check('get', one, await getJson(`${url}/documented`, A));
+    check('get', '/v1/glossaries', await getJson(url, A));
+    check('get', '/v1/glossaries', await getJson(url));
+    const deleted = await send('DELETE', `${url}/documented`, A);
+    expect(deleted.status).toBe(204);
+    expect(doc.paths[one]?.delete?.responses['204']).toBeDefined();
+    check('delete', one, await send('DELETE', `${url}/documented`, A));
+    check('get', one, await getJson(`${url}/documented`, A));
   });
 });
