@@ -41,7 +41,9 @@ const BUCKETS = [
 const invalid = (details: { path: string; message: string }[]) => ({
   error: { code: 'validation_failed', message: 'The request is not valid.', details },
 });
-const notFound = (name: string) => ({ error: { code: 'not_found', message: `No glossary "${name}".` } });
+const notFound = (name: string) => ({
+  error: { code: 'not_found', message: `No glossary named "${name}".` },
+});
 const VERSION = /^[0-9a-f]{32}$/;
 
 describe('glossaries', () => {

@@ -27,7 +27,7 @@ function glossaryResponse(glossary: StoredGlossary, withEntries: boolean) {
 }
 
 function notFound(name: string): NotFoundError {
-  return new NotFoundError(`No glossary ${JSON.stringify(name).slice(0, 80)}.`);
+  return new NotFoundError(`No glossary named ${JSON.stringify(name).slice(0, 80)}.`);
 }
 
 /** A name that no glossary can have is not found when read, and a validation error when written. */
