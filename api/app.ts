@@ -107,7 +107,7 @@ export function createApp({
         import('./routes/glossary-routes.js'),
         import('../shared/glossaries/glossary-store.js'),
       ]);
-      return glossaryRoutes(new GlossaryStore(health.redis, options.prefix));
+      return glossaryRoutes(new GlossaryStore(health.redis, options.prefix), health.redis);
     }),
   );
   app.use(healthRoutes(health));

@@ -36,6 +36,7 @@ const glossaryResponse = glossarySummary.extend({ entries: z.array(glossaryEntry
 export function registerGlossaryPaths(registry: OpenAPIRegistry, config: Config): void {
   const { security, unauthorized } = v1Access(config);
   const secured = security && { security };
+  const unavailable = error('`unavailable`: Redis is away (`Retry-After`).');
   const missing = error(
     "`not_found`: no glossary of that name for this API key (another key's is not seen).",
   );
@@ -50,6 +51,7 @@ export function registerGlossaryPaths(registry: OpenAPIRegistry, config: Config)
         content: json(z.object({ glossaries: z.array(glossarySummary) }).meta({ id: 'GlossaryList' })),
       },
       ...unauthorized,
+      503: unavailable,
     },
   });
   registry.registerPath({
@@ -69,6 +71,7 @@ export function registerGlossaryPaths(registry: OpenAPIRegistry, config: Config)
       ...unauthorized,
       413: error('`payload_too_large`.'),
       415: error('`unsupported_media_type`.'),
+      503: unavailable,
     },
   });
   registry.registerPath({
@@ -81,6 +84,7 @@ export function registerGlossaryPaths(registry: OpenAPIRegistry, config: Config)
       200: { description: 'The glossary.', content: json(glossaryResponse) },
       ...unauthorized,
       404: missing,
+      503: unavailable,
     },
   });
   registry.registerPath({
@@ -89,7 +93,7 @@ export function registerGlossaryPaths(registry: OpenAPIRegistry, config: Config)
     summary: 'Delete a glossary',
     ...secured,
     request: { params: nameParam },
-    responses: { 204: { description: 'Deleted.' }, ...unauthorized, 404: missing },
+    responses: { 204: { description: 'Deleted.' }, ...unauthorized, 404: missing, 503: unavailable },
   });
 }
 

@@ -5,6 +5,7 @@
  * never serve one.
  */
 import { Router, type Response } from 'express';
+import type { Redis } from 'ioredis';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import {
   GLOSSARY_BODY_LIMIT_BYTES,
@@ -16,6 +17,7 @@ import { requestTenant } from '../http/api-keys.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
 import { validate } from '../http/validate.js';
+import { redisCall } from '../redis-call.js';
 
 /**
  * What a client sees of a glossary: everything but its owner (always the client itself), with its
@@ -38,13 +40,15 @@ function readableName(raw: string): string {
 
 const owner = (res: Response): string => requestTenant(res).name;
 
-export function glossaryRoutes(store: GlossaryStore): Router {
+/** `redis`: the store's connection, so a call while Redis is away is a 503 at once, not a hang. */
+export function glossaryRoutes(store: GlossaryStore, redis: Redis): Router {
   const router = Router();
+  const call = <T>(fn: () => Promise<T>) => redisCall(redis, fn);
 
   router
     .route('/v1/glossaries')
     .get(async (_req, res) => {
-      const glossaries = await store.list(owner(res));
+      const glossaries = await call(() => store.list(owner(res)));
       res.json({ glossaries: glossaries.map(({ owner: _owner, ...summary }) => summary) });
     })
     .all(methodNotAllowed(['GET']));
@@ -57,19 +61,19 @@ export function glossaryRoutes(store: GlossaryStore): Router {
         throw new ValidationError([{ path: 'params.name', message: name.error.issues[0]!.message }]);
       }
       const body = validate(glossaryBody, req.body);
-      const { glossary, created } = await store.put(owner(res), name.data, body);
+      const { glossary, created } = await call(() => store.put(owner(res), name.data, body));
       if (created) res.location(`/v1/glossaries/${name.data}`);
       res.status(created ? 201 : 200).json(glossaryResponse(glossary, false));
     })
     .get(async (req, res) => {
       const name = readableName(req.params.name);
-      const glossary = await store.get(owner(res), name);
+      const glossary = await call(() => store.get(owner(res), name));
       if (!glossary) throw notFound(name);
       res.json(glossaryResponse(glossary, true));
     })
     .delete(async (req, res) => {
       const name = readableName(req.params.name);
-      if (!(await store.delete(owner(res), name))) throw notFound(name);
+      if (!(await call(() => store.delete(owner(res), name)))) throw notFound(name);
       res.status(204).end();
     })
     .all(methodNotAllowed(['GET', 'PUT', 'DELETE']));
