@@ -32,7 +32,7 @@ export interface AppOptions {
   tracing: boolean;
   /** The keys of API_KEYS and API_KEYS_FILE: /v1 needs one of them when there are any. */
   tenants: Config['TENANTS'];
-  /** Key prefix for the rate limiter's counters (QUEUE_PREFIX). */
+  /** Key prefix for the rate limiter's counters and the glossaries (QUEUE_PREFIX). */
   prefix: string;
   /** Requests per minute per client; 0 turns the limit off (RATE_LIMIT_PER_MIN). */
   rateLimitPerMin: number;
@@ -101,6 +101,15 @@ export function createApp({
       }),
     );
   }
+  app.use(
+    lazyRoutes('/v1/glossaries', async () => {
+      const [{ glossaryRoutes }, { GlossaryStore }] = await Promise.all([
+        import('./routes/glossary-routes.js'),
+        import('../shared/glossaries/glossary-store.js'),
+      ]);
+      return glossaryRoutes(new GlossaryStore(health.redis, options.prefix), health.redis);
+    }),
+  );
   app.use(healthRoutes(health));
   app.use(metricsRoutes(options.metrics, { redis: health.redis, prefix: options.prefix }));
   app.use(docsRoutes(options.docs));

@@ -12,6 +12,8 @@ export interface RunOptions {
   /** Text of the i-th request: unique per run unless a scenario wants repeats. */
   text: (i: number) => string;
   tgtLang?: string;
+  /** More request fields, e.g. `{"placeholders": "auto"}`. @default none */
+  fields?: Record<string, unknown>;
   /** Processes whose CPU and RSS are recorded. */
   processes: Child[];
   /** Redis server CPU seconds so far (read through INFO). */
@@ -64,7 +66,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
           {
             setupRequest: (req) => ({
               ...req,
-              body: JSON.stringify({ src_text: options.text(i++), tgt_lang: tgt, src_lang: 'en' }),
+              body: JSON.stringify({
+                src_text: options.text(i++),
+                tgt_lang: tgt,
+                src_lang: 'en',
+                ...options.fields,
+              }),
             }),
           },
         ],

@@ -20,6 +20,8 @@ export interface Load {
   amount: number;
   /** Text of the i-th request. @default texts no earlier run used (the cache would answer them otherwise) */
   text?: (i: number) => string;
+  /** More request fields (e.g. `placeholders`). @default none */
+  fields?: Record<string, unknown>;
 }
 
 let textCounter = 0;
@@ -42,6 +44,7 @@ export async function measure(
     connections: load.connections,
     amount: load.amount,
     text: load.text ?? uniqueTexts(bench),
+    ...(load.fields ? { fields: load.fields } : {}),
     processes: target.processes,
     redisCpu: redisCpu(bench),
   });
@@ -50,13 +53,17 @@ export async function measure(
   return row;
 }
 
-/** Unrecorded load, so the JIT has settled on every code path before the measured runs. */
+/**
+ * Unrecorded load, so the JIT has settled on every code path before the measured runs: on the
+ * load's own texts and fields when it has them, so those paths are the warm ones.
+ */
 export async function warmUp(bench: Bench, target: Target, load: Load): Promise<void> {
   await run({
     url: target.url,
     connections: load.connections,
     amount: load.amount,
-    text: uniqueTexts(bench),
+    text: load.text ?? uniqueTexts(bench),
+    ...(load.fields ? { fields: load.fields } : {}),
     processes: [],
     redisCpu: redisCpu(bench),
   });

@@ -30,6 +30,7 @@ import {
 import { cache } from './scenarios/cache.js';
 import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
+import { placeholders } from './scenarios/placeholders.js';
 import { scaleOut } from './scenarios/scale-out.js';
 
 async function runScenarios(bench: Bench, wanted: (n: number) => boolean): Promise<void> {
@@ -43,6 +44,7 @@ async function runScenarios(bench: Bench, wanted: (n: number) => boolean): Promi
   if (wanted(5)) await cache(bench, directRps);
   if (wanted(6)) await scaleOut(bench);
   if (wanted(7)) await memory(bench);
+  if (wanted(8)) await placeholders(bench);
 }
 
 async function writeResults(runId: string, report: Report, started: Date, failed: unknown): Promise<string> {

@@ -22,6 +22,8 @@ export const runtimeOptionsSchema = z.strictObject({
   hang: z.boolean().optional(),
   /** Seed for the fault PRNG, for replayable chaos runs; `null` goes back to Math.random. */
   seed: z.number().int().nullable().optional(),
+  /** Google's corruptions of placeholders, code and links in prose (google-habits.ts). @default true */
+  habits: z.boolean().optional(),
 });
 
 export type RuntimeOptions = z.input<typeof runtimeOptionsSchema>;
@@ -40,6 +42,11 @@ export const emulatorOptionsSchema = z.strictObject({
   faultRate: z.number().min(0).max(1).default(0),
   faultKind: faultKind.default('503'),
   seed: z.number().int().optional(),
+  /**
+   * Google's corruptions of placeholders, code and links in prose (google-habits.ts): on, so tests
+   * see what Google does to unprotected text. @default true
+   */
+  habits: z.boolean().default(true),
   /** Segments per request, like Google. @default 128 */
   maxSegments: z.number().int().min(1).default(128),
   /** UTF-8 bytes of all `q` together. @default 102400 */
@@ -66,6 +73,8 @@ export interface EmulatorSettings {
   faultKind: (typeof FAULT_KINDS)[number];
   hang: boolean;
   seed: number | null;
+  /** Whether translations show Google's habits (google-habits.ts). */
+  habits: boolean;
   /** Translate requests still to fail because of `failNext`. */
   failNextRemaining: number;
 }

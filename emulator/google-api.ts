@@ -95,11 +95,15 @@ export interface Translation {
   model?: string;
 }
 
-export function translateBody(request: TranslateRequest): { data: { translations: Translation[] } } {
+/** `habits`: Google's corruptions of placeholders, code and links (google-habits.ts). */
+export function translateBody(
+  request: TranslateRequest,
+  habits: boolean,
+): { data: { translations: Translation[] } } {
   const target = canonicalLanguage(request.target) ?? request.target;
   const source =
     request.source === undefined ? undefined : (canonicalLanguage(request.source) ?? request.source);
-  const segment = { target, targetLabel: request.target, source, format: request.format };
+  const segment = { target, targetLabel: request.target, source, format: request.format, habits };
   const translations = request.texts.map((text): Translation => {
     const result = translateSegment(text, segment);
     return request.model === undefined ? result : { ...result, model: request.model };

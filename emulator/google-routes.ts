@@ -126,7 +126,7 @@ async function translate(deps: GoogleRoutesDeps, params: Params, res: ServerResp
       entry.fault = fault;
       throw faultError(fault);
     }
-    const body = translateBody(parseTranslate(texts, params, deps.limits));
+    const body = translateBody(parseTranslate(texts, params, deps.limits), settings.habits);
     entry.status = 200;
     stats.recordTranslate(entry);
     sendJson(res, 200, body);

@@ -1,6 +1,6 @@
 /**
  * The emulator's behaviour that tests and the chaos script change while it runs: latency, faults
- * (random, `failNext`, hang) and the fault seed. `setOptions` validates before it changes anything.
+ * (random, `failNext`, hang), the fault seed and Google's habits. `setOptions` validates before it changes anything.
  */
 import {
   parseOptions,
@@ -22,12 +22,17 @@ export class RuntimeSettings {
       faultKind: initial.faultKind,
       hang: false,
       seed: initial.seed ?? null,
+      habits: initial.habits,
     };
     this.faults.setSeed(initial.seed);
   }
 
   get latencyMs(): number {
     return this.values.latencyMs;
+  }
+
+  get habits(): boolean {
+    return this.values.habits;
   }
 
   /** The fault for the translate request being handled now, or `undefined` to answer normally. */
@@ -46,6 +51,7 @@ export class RuntimeSettings {
     if (next.faultRate !== undefined) this.values.faultRate = next.faultRate;
     if (next.faultKind !== undefined) this.values.faultKind = next.faultKind;
     if (next.hang !== undefined) this.values.hang = next.hang;
+    if (next.habits !== undefined) this.values.habits = next.habits;
     if (next.seed !== undefined) {
       this.values.seed = next.seed;
       this.faults.setSeed(next.seed ?? undefined);

@@ -1,9 +1,11 @@
 /**
  * Deterministic "translation" so tests can assert exact output: a known phrase becomes its real
- * translation, anything else becomes `[target] text` (e.g. `[en] 안녕`). Text already in the
- * target language comes back unchanged, as Google returns it.
+ * translation, anything else becomes `[target] text` (e.g. `[en] 안녕`), with Google's habits
+ * applied to placeholders, code and links in it (google-habits.ts) unless they are turned off.
+ * Text already in the target language comes back unchanged, as Google returns it.
  */
 import { detectLanguage } from './detect-language.js';
+import { corruptProse } from './google-habits.js';
 import { escapeHtmlText, hasTags, htmlToPlainText, mapHtmlText } from './html-text.js';
 import { translatePhrase } from './phrases.js';
 
@@ -17,6 +19,8 @@ export interface SegmentRequest {
   /** Canonical source code; `undefined` means "detect it". */
   source: string | undefined;
   format: TextFormat;
+  /** Google's habits on placeholders, code and links (google-habits.ts). */
+  habits: boolean;
 }
 
 export interface SegmentResult {
@@ -26,24 +30,20 @@ export interface SegmentResult {
 }
 
 export function translateSegment(text: string, request: SegmentRequest): SegmentResult {
-  const { target, targetLabel, source, format } = request;
+  const { source, format } = request;
   const plain = format === 'html' ? htmlToPlainText(text) : text;
   const from = source ?? detectLanguage(plain).language;
-  const translatedText = translate(text, plain, from, target, targetLabel, format);
+  const translatedText = translate(text, plain, from, request);
   return source === undefined ? { translatedText, detectedSourceLanguage: from } : { translatedText };
 }
 
-function translate(
-  text: string,
-  plain: string,
-  from: string,
-  target: string,
-  targetLabel: string,
-  format: TextFormat,
-): string {
+function translate(text: string, plain: string, from: string, request: SegmentRequest): string {
+  const { target, targetLabel, format, habits } = request;
   if (from === target) return text;
-  if (format === 'text') return translatePhrase(text, from, target) ?? `[${targetLabel}] ${text}`;
+  const marker = `[${targetLabel}]`;
+  const prose = habits ? (t: string) => corruptProse(t, target, marker) : (t: string) => t;
+  if (format === 'text') return translatePhrase(text, from, target) ?? `${marker} ${prose(text)}`;
   const phrase = hasTags(text) ? undefined : translatePhrase(plain, from, target);
   if (phrase !== undefined) return escapeHtmlText(phrase);
-  return `[${targetLabel}] ${mapHtmlText(text)}`;
+  return `${marker} ${mapHtmlText(text, prose)}`;
 }

@@ -32,8 +32,9 @@ export const glossaryName = z
     'must be 1 to 64 letters, digits, _ . - (starting with a letter or digit)',
   );
 
+// An empty term is already refused by cleanText: one message for it, not two.
 const term = cleanText(MAX_GLOSSARY_TERM_CHARS).refine(
-  (s) => s.trim() !== '',
+  (s) => s === '' || s.trim() !== '',
   'must not be only white space',
 );
 
