@@ -30,7 +30,7 @@ export class RuntimeSettings {
     return this.values.latencyMs;
   }
 
-  /** The fault for the translate request being handled now, or `undefined` to answer normally. */
+  /** The fault for the request being handled now (any v2 method), or `undefined` to answer normally. */
   nextFault(): FaultKind | undefined {
     return this.faults.next(this.values);
   }

@@ -22,6 +22,7 @@
  * | `P:ratelimit:<client>`      | string | a client's request count in its current minute          |
  * | `P:auth-failures:<g>:<ip>`  | string | failed secret attempts of a client IP at guard `g`      |
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
+ * | `P:languages:<sha256>`      | string | language list of one provider and target (JSON)         |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
  */
@@ -109,6 +110,11 @@ export class RedisKeys {
    */
   authFailures(guard: string, client: string): string {
     return `${this.prefix}:auth-failures:${guard}:${client}`;
+  }
+
+  /** The cached language list of one provider and target language (shared/language-list-cache.ts). */
+  languages(hash: string): string {
+    return `${this.prefix}:languages:${hash}`;
   }
 
   /** `day`: the UTC date, `YYYY-MM-DD`. */
