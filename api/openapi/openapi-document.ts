@@ -7,6 +7,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { Config } from '../../shared/config.js';
 import { registerBatchPaths } from './batch-paths.js';
+import { registerLanguagePaths } from './language-paths.js';
 import { registerSecuritySchemes } from './security-schemes.js';
 import { registerServicePaths } from './service-paths.js';
 import { registerTranslatePaths } from './translate-paths.js';
@@ -18,6 +19,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
   registerSecuritySchemes(registry);
   registerTranslatePaths(registry, config);
   registerBatchPaths(registry, config);
+  registerLanguagePaths(registry, config);
   registerServicePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

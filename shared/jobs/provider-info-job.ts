@@ -2,7 +2,7 @@
  * Contract of the `provider-info` queue: the provider calls that are not translations, made for a
  * waiting client of GET /v1/languages (`languages` jobs) or POST /v1/detect (`detect` jobs). The
  * API builds every job through `providerInfoJob` (validated before it is added) and validates the
- * result it reads with `providerInfoJobResult`; the worker validates `job.data` again.
+ * result it reads with `languagesJobResult` or `detectJobResult`; the worker validates `job.data` again.
  *
  * These jobs make no readable job id: a client waits for the answer or gets an error, never a 202.
  * So a finished job is kept only as long as a wait may still read it, not RESULT_TTL_S: detect
@@ -47,9 +47,6 @@ export type LanguagesJobResult = z.infer<typeof languagesJobResult>;
 
 export const detectJobResult = z.object({ detections: z.array(detection) });
 export type DetectJobResult = z.infer<typeof detectJobResult>;
-
-/** Result (the job's return value), by the kind of its data. */
-export const providerInfoJobResult = { languages: languagesJobResult, detect: detectJobResult } as const;
 
 /** Seconds a finished job outlives the longest wait, so a wait's last read still finds it. */
 const KEEP_AFTER_WAIT_S = 60;

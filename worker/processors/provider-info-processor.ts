@@ -7,6 +7,7 @@
  * without retry.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
+import { ERROR_CODES } from '../../shared/errors.js';
 import type { Detection } from '../../shared/language-schemas.js';
 import type { LanguageListCache } from '../../shared/language-list-cache.js';
 import type { Logger } from '../../shared/logger.js';
@@ -19,7 +20,7 @@ import { countChars } from '../../shared/provider-request/count-chars.js';
 import type { PackLimits } from '../../shared/provider-request/limits.js';
 import { PackingQueue } from '../../shared/provider-request/pack.js';
 import { jobLogFields } from '../job-log-fields.js';
-import { classifyProviderError } from '../provider/classify-provider-error.js';
+import { classifyProviderError, type ProviderFailure } from '../provider/classify-provider-error.js';
 import type { LanguageProvider } from '../provider/google-translator.js';
 import { parseJobData } from './job-data.js';
 import { finalError, type FailurePolicy } from './failure-policy.js';
@@ -48,7 +49,7 @@ export function createProviderInfoProcessor(deps: ProviderInfoProcessorDeps) {
       return result;
     } catch (err) {
       if (err instanceof UnrecoverableError) throw err;
-      const failure = classifyProviderError(err);
+      const failure = asInfoFailure(classifyProviderError(err));
       deps.logger.warn(
         {
           ...jobLogFields(job),
@@ -63,6 +64,15 @@ export function createProviderInfoProcessor(deps: ProviderInfoProcessorDeps) {
       throw finalError(failure, permanent);
     }
   };
+}
+
+/**
+ * The classifier words a refused language for translations ("this language pair"); these calls
+ * name one language at most, so they get the code's own message.
+ */
+function asInfoFailure(failure: ProviderFailure): ProviderFailure {
+  if (failure.code !== 'unsupported_language') return failure;
+  return { ...failure, message: ERROR_CODES.unsupported_language.message };
 }
 
 async function languages(
