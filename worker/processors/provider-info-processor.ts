@@ -32,7 +32,7 @@ export interface ProviderInfoProcessorDeps {
   /** Requeue, retry or fail after a provider failure; pauses the queue on quota answers. */
   failures: FailurePolicy;
   /** Where a fetched language list is kept for a day. */
-  languages: LanguageListCache;
+  languages: Pick<LanguageListCache, 'set'>;
   /** What one detect request to the provider may carry (PROVIDER_BATCH_MAX_CHARS, 128 texts). */
   packLimits: PackLimits;
 }
