@@ -33,7 +33,7 @@ import { activeTraceparent, otel } from '../../shared/tracing.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import type { OpenWaits } from '../admission/open-waits.js';
 import { redisCall } from '../redis-call.js';
-import { JobWaiter, type JobOutcome, type WaitingClient } from './job-waiter.js';
+import { clientGone, JobWaiter, type JobOutcome, type WaitingClient } from './job-waiter.js';
 
 /** The language routes' settings, compiled from Config by api/api-options.ts. */
 export interface LanguageServiceOptions {
@@ -122,7 +122,8 @@ export class LanguageService {
         throw err;
       }
       const outcome =
-        (await registration.wait(this.deps.options.waitMs, client)) ?? (await this.lastCheck(jobId));
+        (await registration.wait(this.deps.options.waitMs, client)) ??
+        (clientGone(client) ? undefined : await this.lastCheck(jobId));
       if (!outcome) throw new UnavailableError('The provider did not answer in time; retry.');
       if (outcome.status === 'failed') {
         const failure = decodeJobFailure(outcome.failedReason);
