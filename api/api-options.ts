@@ -10,6 +10,8 @@ import { translateJobOptions } from '../shared/jobs/translate-job.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { AppOptions } from './app.js';
 import type { BatchServiceOptions } from './batches/batch-service.js';
+import { providerInfoJobOptions } from '../shared/jobs/provider-info-job.js';
+import type { LanguageServiceOptions } from './sync/language-service.js';
 
 export interface ApiOptions {
   redisUrl: string;
@@ -32,6 +34,7 @@ export interface ApiOptions {
   tracing: boolean;
   app: AppOptions;
   batches: BatchServiceOptions;
+  languages: LanguageServiceOptions;
 }
 
 export function compileApiOptions(config: Config): ApiOptions {
@@ -67,6 +70,7 @@ export function compileApiOptions(config: Config): ApiOptions {
         maxBodyBytes: config.MAX_BATCH_BODY_BYTES,
         syncWaitMaxMs: config.SYNC_WAIT_MAX_MS,
       },
+      languages: { maxTextChars: config.MAX_TEXT_CHARS, maxBodyBytes: config.MAX_BODY_BYTES },
       metrics: { token: config.METRICS_TOKEN },
       docs: config,
     },
@@ -80,6 +84,14 @@ export function compileApiOptions(config: Config): ApiOptions {
       webhookJobOptions: batchWebhookJobOptions(config),
       eventsIntervalMs: config.BATCH_EVENTS_INTERVAL_MS,
       eventStreams: { perProcess: config.MAX_EVENT_STREAMS, perClient: config.MAX_EVENT_STREAMS_PER_KEY },
+    },
+    languages: {
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      providerId: providerId(config),
+      waitMs: config.SYNC_WAIT_MS,
+      jobOptions: providerInfoJobOptions(config),
+      tracing: config.TRACING_ENABLED,
     },
   };
 }

@@ -16,6 +16,7 @@ import { TranslationCache } from '../shared/translation-cache.js';
 import type { ApiOptions } from './api-options.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
 import type { BatchService } from './batches/batch-service.js';
+import type { LanguageService } from './sync/language-service.js';
 import { CharBudget } from './admission/char-budget.js';
 import { OpenWaits } from './admission/open-waits.js';
 import { JobWaiter } from './sync/job-waiter.js';
@@ -39,6 +40,11 @@ export interface ApiServices {
    * (request parsing, chunk planning, the store, the callback address guard) cost memory at start.
    */
   batches(): Promise<BatchService>;
+  /**
+   * Languages and detection, built on first use: the service opens its own events reader (a Redis
+   * connection) for the `provider-info` queue, which an API that never serves them does not need.
+   */
+  languages(): Promise<LanguageService>;
   /** Ends the batch event streams, if batches were ever used (at shutdown). */
   endBatchStreams(): void;
   queueDepth: QueueDepthSampler;
@@ -147,6 +153,21 @@ export function buildApiServices(
     startQueueDepthSampler(allQueues, options.queueMetricsIntervalMs, logger, events),
   );
 
+  let languages: Promise<LanguageService> | undefined;
+  const loadLanguages = async (): Promise<LanguageService> => {
+    const { createLanguageService } = await import('./sync/language-service.js');
+    const providerInfoQueue = otherQueues.find((q) => q.name === QUEUE_NAMES.providerInfo)!;
+    return createLanguageService({
+      options: options.languages,
+      queue: providerInfoQueue,
+      redis,
+      logger,
+      releasers,
+      budget,
+      openWaits,
+    });
+  };
+
   return {
     redis,
     queue,
@@ -156,6 +177,11 @@ export function buildApiServices(
     batches: () =>
       (batches ??= loadBatches().catch((err: unknown) => {
         batches = undefined;
+        throw err;
+      })),
+    languages: () =>
+      (languages ??= loadLanguages().catch((err: unknown) => {
+        languages = undefined;
         throw err;
       })),
     endBatchStreams: () => batchService?.endStreams(),

@@ -15,6 +15,8 @@ import { requestLifecycle } from './http/request-lifecycle.js';
 import { helmetHeaders } from './http/security-headers.js';
 import { lazyRoutes } from './http/lazy-routes.js';
 import type { BatchRouteOptions } from './routes/batch-routes.js';
+import type { LanguageRouteOptions } from './routes/language-routes.js';
+import type { LanguageService } from './sync/language-service.js';
 import { healthRoutes, type HealthState } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
@@ -42,6 +44,7 @@ export interface AppOptions {
   maxBatchBacklog: number;
   translate: TranslateRouteOptions;
   batches: BatchRouteOptions;
+  languages: LanguageRouteOptions;
   metrics: MetricsRouteOptions;
   /** docs-routes builds the OpenAPI document from the settings themselves. */
   docs: Config;
@@ -54,6 +57,8 @@ export interface AppDeps {
   health: HealthState;
   /** Batch routes are mounted when given; the service (and the routes) load on the first batch request. */
   batches?: () => Promise<BatchService>;
+  /** Language routes are mounted when given; the service (and the routes) load on their first request. */
+  languages?: () => Promise<LanguageService>;
   /** Waiting-job counts for admission control (MAX_QUEUE_DEPTH, MAX_BATCH_BACKLOG). */
   queueDepth: QueueDepthSampler;
   /** The queue dashboard (with its own auth), mounted when given. */
@@ -66,6 +71,7 @@ export function createApp({
   translations,
   health,
   batches,
+  languages,
   queueDepth,
   dashboard,
 }: AppDeps): Express {
@@ -110,6 +116,14 @@ export function createApp({
       return glossaryRoutes(new GlossaryStore(health.redis, options.prefix), health.redis);
     }),
   );
+  if (languages) {
+    // Two prefixes, one router module (each lazyRoutes loads it once; the service is shared).
+    const loadLanguageRoutes = async () => {
+      const { languageRoutes } = await import('./routes/language-routes.js');
+      return languageRoutes(options.languages, await languages());
+    };
+    app.use(lazyRoutes('/v1/languages', loadLanguageRoutes), lazyRoutes('/v1/detect', loadLanguageRoutes));
+  }
   app.use(healthRoutes(health));
   app.use(metricsRoutes(options.metrics, { redis: health.redis, prefix: options.prefix }));
   app.use(docsRoutes(options.docs));

@@ -40,6 +40,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     logger,
     translations,
     batches: services.batches,
+    languages: services.languages,
     ...(dashboard ? { dashboard } : {}),
     // Only asked while requests are served, so after `serving` below exists.
     health: { redis: services.redis, draining: () => serving.draining() },

@@ -3,17 +3,24 @@
  * Command-line client of the translation service.
  *   cli batch <file> --to en,ja [--from ko] [--format html] [--out results.jsonl] [--url URL] [--no-progress]
  *   cli translate "text" --to en [--from ko] [--url URL]
+ *   cli languages [--target en] [--url URL]
+ *   cli detect <text...> [--url URL]   (no text: one per line on stdin)
  * Exit codes: 0 success, 1 usage or service error, 2 the batch had failed or cancelled items.
  */
 import { parseArgs } from 'node:util';
 import { ApiError, call, defaultHeaders } from './api-client.js';
 import { batchCommand } from './batch-command.js';
 import { InputError } from './read-input.js';
+import { DetectInputError, detectCommand, languagesCommand } from './language-commands.js';
 
 const USAGE = `usage:
   cli batch <file> --to en,ja [--from ko] [--format text|html] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--batch-size 10000] [--no-progress]
       <file>: .jsonl (strings or {"src_text","ref"?,"tgt_lang"?}), .csv (header with src_text or text, ref?) or text lines
   cli translate "text" --to en [--from ko] [--url http://127.0.0.1:3000] [--api-key KEY]
+  cli languages [--target en] [--url http://127.0.0.1:3000] [--api-key KEY]
+      one "code<TAB>name" line per language, names in --target's language
+  cli detect <text...> [--url http://127.0.0.1:3000] [--api-key KEY]
+      no text: one text per line on stdin; one "language<TAB>confidence" line per text
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       'api-key': { type: 'string' },
       'batch-size': { type: 'string', default: '10000' },
       'no-progress': { type: 'boolean', default: false },
+      target: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,13 +45,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 1;
   }
+  const url = values.url.replace(/\/+$/, '');
+  if (values['api-key']) defaultHeaders.authorization = `Bearer ${values['api-key']}`;
+  if (command === 'languages') {
+    if (arg) throw new UsageError('languages takes no argument (the target language is --target)');
+    return languagesCommand(url, values.target);
+  }
+  if (command === 'detect') return detectCommand(url, positionals.slice(1));
   if (!arg || extra.length > 0) throw new UsageError(`${command} takes exactly one argument`);
   const to = (values.to ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const url = values.url.replace(/\/+$/, '');
-  if (values['api-key']) defaultHeaders.authorization = `Bearer ${values['api-key']}`;
 
   if (command === 'batch') {
     return batchCommand({
@@ -99,6 +112,7 @@ main(process.argv.slice(2)).then(
     } else if (
       err instanceof UsageError ||
       err instanceof InputError ||
+      err instanceof DetectInputError ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       process.stderr.write(`error: ${(err as Error).message}\n\n${USAGE}`);

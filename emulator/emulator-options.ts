@@ -10,15 +10,15 @@ const faultKind = z.enum(FAULT_KINDS);
 
 /** What can change while the emulator runs. Omitted fields keep their current value. */
 export const runtimeOptionsSchema = z.strictObject({
-  /** Delay before every translate/detect answer (ms). @default 0 */
+  /** Delay before every answer of a v2 method (ms). @default 0 */
   latencyMs: z.number().int().min(0).max(600_000).optional(),
-  /** Share of translate requests answered with `faultKind` (0..1). @default 0 */
+  /** Share of requests (every v2 method) answered with `faultKind` (0..1). @default 0 */
   faultRate: z.number().min(0).max(1).optional(),
   /** What a random fault looks like. @default '503' */
   faultKind: faultKind.optional(),
-  /** Fail exactly the next `count` translate requests with `kind` (before random faults). */
+  /** Fail exactly the next `count` requests (every v2 method) with `kind` (before random faults). */
   failNext: z.strictObject({ count: z.number().int().min(0), kind: faultKind.default('503') }).optional(),
-  /** While true, every translate request hangs until the client gives up. @default false */
+  /** While true, every request hangs until the client gives up. @default false */
   hang: z.boolean().optional(),
   /** Seed for the fault PRNG, for replayable chaos runs; `null` goes back to Math.random. */
   seed: z.number().int().nullable().optional(),

@@ -30,10 +30,12 @@ export interface EmulatorStats {
   characters: number;
   /** Translate requests answered 4xx by validation or auth (not faults). */
   rejectedRequests: number;
+  /** Detect requests answered 200, and the code points they carried. */
   detectRequests: number;
   detectCharacters: number;
+  /** Languages requests answered 200. */
   languagesRequests: number;
-  /** Translate requests answered with an injected fault (hangs included). */
+  /** Requests (translate, detect, languages) answered with an injected fault (hangs included). */
   faultsInjected: number;
   /** Translate/detect requests waiting for their answer right now (latency or hang). */
   inFlight: number;
@@ -108,6 +110,11 @@ export class StatsRecorder {
   recordDetect(characters: number): void {
     this.counters.detectRequests += 1;
     this.counters.detectCharacters += characters;
+  }
+
+  /** A detect or languages request answered with an injected fault (translate's are in its log entry). */
+  recordFault(): void {
+    this.counters.faultsInjected += 1;
   }
 
   recordLanguages(): void {

@@ -1,6 +1,6 @@
 /**
- * Fault injection: which requests fail, and how. Faults apply to translate requests only (the
- * worker's path); detect and languages always answer normally.
+ * Fault injection: which requests fail, and how. Faults apply to every v2 method (translate,
+ * detect, languages: all are the worker's path), one `failNext` count or random draw per request.
  */
 import { googleErrors, type GoogleApiError } from './google-errors.js';
 
@@ -24,10 +24,10 @@ export function faultError(kind: Exclude<FaultKind, 'hang'>): GoogleApiError {
 }
 
 export interface FaultSettings {
-  /** Share of translate requests that fail (0..1). */
+  /** Share of requests that fail (0..1). */
   faultRate: number;
   faultKind: FaultKind;
-  /** Every translate request hangs while true. */
+  /** Every request hangs while true. */
   hang: boolean;
 }
 
@@ -54,7 +54,7 @@ export class FaultPlan {
     this.random = seed === undefined ? Math.random : seededRandom(seed);
   }
 
-  /** The next `count` translate requests fail with `kind`, before any random fault. */
+  /** The next `count` requests fail with `kind`, before any random fault. */
   failNext(count: number, kind: FaultKind): void {
     this.failNextCount = count;
     this.failNextKind = kind;

@@ -130,5 +130,5 @@ export function detectBody(texts: string[], limits: ApiLimits): { data: { detect
 export function languagesBody(params: Params): { data: { languages: LanguageEntry[] } } {
   const target = optionalString(params, 'target');
   if (target !== undefined && canonicalLanguage(target) === undefined) throw googleErrors.invalidValue();
-  return { data: { languages: listLanguages(target !== undefined) } };
+  return { data: { languages: listLanguages(target) } };
 }

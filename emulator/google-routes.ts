@@ -63,10 +63,7 @@ export function googleRoutes(deps: GoogleRoutesDeps): GoogleHandler {
     try {
       if (route === 'translate') await translate(deps, params, res);
       else if (route === 'detect') await detect(deps, params, res);
-      else {
-        stats.recordLanguages();
-        sendJson(res, 200, languagesBody(params));
-      }
+      else await languages(deps, params, res);
     } finally {
       stats.leave();
     }
@@ -141,9 +138,29 @@ async function translate(deps: GoogleRoutesDeps, params: Params, res: ServerResp
 async function detect(deps: GoogleRoutesDeps, params: Params, res: ServerResponse): Promise<void> {
   const texts = readTexts(params);
   const body = detectBody(texts, deps.limits);
-  if (!(await emulateLatency(deps))) return;
+  if (!(await emulateLatency(deps)) || !(await passFault(deps, res))) return;
   deps.stats.recordDetect(countCharacters(texts));
   sendJson(res, 200, body);
+}
+
+async function languages(deps: GoogleRoutesDeps, params: Params, res: ServerResponse): Promise<void> {
+  const body = languagesBody(params);
+  if (!(await emulateLatency(deps)) || !(await passFault(deps, res))) return;
+  deps.stats.recordLanguages();
+  sendJson(res, 200, body);
+}
+
+/**
+ * The injected fault of a detect or languages request, if any: throws its error, or holds the
+ * request unanswered (`hang`, then false). True when the request is to be answered normally.
+ */
+async function passFault({ settings, stats }: GoogleRoutesDeps, res: ServerResponse): Promise<boolean> {
+  const fault = settings.nextFault();
+  if (fault === undefined) return true;
+  stats.recordFault();
+  if (fault !== 'hang') throw faultError(fault);
+  if (!res.destroyed) await once(res, 'close');
+  return false;
 }
 
 /** Waits `latencyMs`; false when the emulator closed meanwhile (the socket is gone). */

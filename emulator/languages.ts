@@ -181,9 +181,21 @@ export interface LanguageEntry {
 }
 
 /**
- * The body of `GET /languages`. Names are English whatever `target` is (a simplification:
- * Google localises them); without `target` Google omits names, and so does the emulator.
+ * Names in a few target languages, as Google gives them, so tests can see that `target` reached
+ * the provider; any other name falls back to English (a simplification: Google names every
+ * language in every target).
  */
-export function listLanguages(withNames: boolean): LanguageEntry[] {
-  return LISTED.map(([language, name]) => (withNames ? { language, name } : { language }));
+const LOCALIZED_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ko: { de: '독일어', en: '영어', fr: '프랑스어', ja: '일본어', ko: '한국어', 'zh-CN': '중국어(간체)' },
+  de: { de: 'Deutsch', en: 'Englisch', fr: 'Französisch', ja: 'Japanisch', ko: 'Koreanisch' },
+};
+
+/**
+ * The body of `GET /languages`: names in `target`'s language (see LOCALIZED_NAMES); without
+ * `target` Google omits names, and so does the emulator. `target` must be an accepted code.
+ */
+export function listLanguages(target: string | undefined): LanguageEntry[] {
+  if (target === undefined) return LISTED.map(([language]) => ({ language }));
+  const localized = LOCALIZED_NAMES[canonicalLanguage(target) ?? ''] ?? {};
+  return LISTED.map(([language, name]) => ({ language, name: localized[language] ?? name }));
 }

@@ -35,7 +35,7 @@ export class RuntimeSettings {
     return this.values.habits;
   }
 
-  /** The fault for the translate request being handled now, or `undefined` to answer normally. */
+  /** The fault for the request being handled now (any v2 method), or `undefined` to answer normally. */
   nextFault(): FaultKind | undefined {
     return this.faults.next(this.values);
   }

@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   translateBatch: 'translate-batch',
   /** Webhook deliveries of finished batches (shared/jobs/batch-webhook-job.ts). */
   batchWebhook: 'batch-webhook',
+  /** Provider calls for waiting clients that are not translations: detect, languages (shared/jobs/provider-info-job.ts). */
+  providerInfo: 'provider-info',
 } as const;
 
 /**

@@ -14,13 +14,16 @@ const KEY = 'cli-test-key-1';
 function runCli(
   args: string[],
   auth = ['--api-key', KEY],
+  /** What the CLI reads on stdin; without it stdin is empty. */
+  input?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['dist/cli/main.js', ...args, ...auth], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -115,6 +118,35 @@ describe('cli', () => {
     const run = await runCli(['translate', '안녕하세요', '--to', 'en', '--url', stack.url]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Hello\n');
+  });
+
+  it('languages: one code and name per line, names in --target', async () => {
+    const run = await runCli(['languages', '--target', 'ko', '--url', stack.url]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines).toContain('ko\t한국어');
+    const refused = await runCli(['languages', '--target', 'english!', '--url', stack.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('validation_failed');
+    expect(refused.stderr).toContain('query.target');
+  });
+
+  it('detect: texts as arguments, or one per line on stdin; a line per text, in order', async () => {
+    const run = await runCli(['detect', '안녕하세요', 'hello world', '--url', stack.url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('ko\t1\nen\t0.7\n');
+    // 130 lines: two requests (128 + 2), answers in input order.
+    const lines = Array.from({ length: 130 }, (_, i) => (i === 129 ? 'Привет' : `line ${i}`));
+    const piped = await runCli(['detect', '--url', stack.url], undefined, `${lines.join('\n')}\n\n`);
+    expect(piped.code).toBe(0);
+    const out = piped.stdout.trim().split('\n');
+    expect(out).toHaveLength(130);
+    expect(out[0]).toBe('en\t0.7');
+    expect(out[129]).toBe('ru\t1');
+    const nothing = await runCli(['detect', '--url', stack.url], undefined, '\n');
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('give texts as arguments or one per line on stdin');
   });
 
   it('without the API key: a clear message and exit 1', async () => {

@@ -263,6 +263,24 @@ describe('detect and languages', () => {
     expect(body.data.languages).toContainEqual({ language: 'zh-TW' });
   });
 
+  it('names languages in the target language where it knows the names, in English otherwise', async () => {
+    const [korean] = await client.getLanguages('ko');
+    expect(korean).toContainEqual({ code: 'ko', name: '한국어' });
+    expect(korean).toContainEqual({ code: 'sw', name: 'Swahili' });
+    const refused = await failure(client.getLanguages('xx'));
+    expect(refused).toMatchObject({ code: 400, message: 'Invalid Value' });
+  });
+
+  it('detect and languages take injected faults like translate', async () => {
+    emulator.setOptions({ failNext: { count: 2, kind: '503' } });
+    expect(await failure(client.detect('hello'))).toMatchObject({ code: 503 });
+    expect(await failure(client.getLanguages('en'))).toMatchObject({ code: 503 });
+    expect(emulator.stats()).toMatchObject({ faultsInjected: 2, detectRequests: 0, languagesRequests: 0 });
+    const [detected] = await client.detect('plain words');
+    expect(detected).toMatchObject({ language: 'en', confidence: 0.7 });
+    expect(emulator.stats()).toMatchObject({ detectRequests: 1, detectCharacters: 11 });
+  });
+
   it('accepts form-encoded bodies like Google', async () => {
     const response = await fetch(`${emulator.endpoint}?key=${KEY}`, {
       method: 'POST',

@@ -16,7 +16,9 @@ import { traceJobs } from './job-tracing.js';
 import { recordWorkerMetrics } from './metrics.js';
 import { TranslationCache } from '../shared/translation-cache.js';
 import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
-import { GoogleTranslator, type Translator } from './provider/google-translator.js';
+import { GoogleTranslator, type LanguageProvider, type Translator } from './provider/google-translator.js';
+import { BoundedLanguageProvider } from './provider/bounded-language-provider.js';
+import { createProviderInfoWorker } from './create-provider-info-worker.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
 import { FleetQuotaLimiter } from './provider/fleet-quota-limiter.js';
 import { FailurePolicy } from './processors/failure-policy.js';
@@ -29,6 +31,8 @@ export interface TranslationWorker {
   worker: Worker;
   /** Batch chunk and webhook workers, sharing this process's Translator. */
   batch: BatchWorkers;
+  /** Detect and languages jobs (queue `provider-info`), on the same provider limits. */
+  providerInfo: Worker;
   /** Stops taking jobs, lets jobs in flight finish within SHUTDOWN_GRACE_MS, then disconnects. */
   close(): Promise<void>;
 }
@@ -39,9 +43,16 @@ export interface CreateWorkerDeps {
   logger: Logger;
   /** Defaults to the Google client built from config. */
   translator?: Translator;
+  /** Detect and languages calls; defaults to the Google client built from config. */
+  languageProvider?: LanguageProvider;
 }
 
-export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
+export function createTranslationWorker({
+  config,
+  logger,
+  translator,
+  languageProvider,
+}: CreateWorkerDeps): TranslationWorker {
   const options = compileWorkerOptions(config);
   const { consumer } = options;
   const releasers = new ReleaseRegistry(logger);
@@ -50,16 +61,29 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   const events = new EventBus();
   recordWorkerMetrics(events);
   logFailedJobs(events, logger, QUEUE_NAMES.translate);
+  logFailedJobs(events, logger, QUEUE_NAMES.providerInfo);
   // One provider chain per process, shared by the sync and the batch consumers:
   // jobs → batcher → metrics → fleet quota limiter → Google.
+  let google: GoogleTranslator | undefined;
+  const googleClient = () => (google ??= new GoogleTranslator(config));
+  const quota = new FleetQuotaLimiter(translator ?? googleClient(), connection, config, events);
   const provider = new ProviderBatcher(
-    new InstrumentedTranslator(
-      new FleetQuotaLimiter(translator ?? new GoogleTranslator(config), connection, config, events),
-      { tracing: options.tracing, events },
-    ),
+    new InstrumentedTranslator(quota, { tracing: options.tracing, events }),
     providerBatcherOptions(config),
   );
   const batch = createBatchWorkers({ options: options.batch, logger, translator: provider, releasers });
+  // Detect and languages calls: the same slots and fleet quota as translations.
+  const providerInfo = createProviderInfoWorker({
+    options: options.providerInfo,
+    connection,
+    logger,
+    provider: new BoundedLanguageProvider(
+      languageProvider ?? googleClient(),
+      { runInSlot: (call) => provider.runInSlot(call), admit: (chars) => quota.admit(chars) },
+      { tracing: options.tracing, events },
+    ),
+    releasers,
+  });
   const cache = {
     // On BullMQ's own connection: a job's cache writes and the end of its in-flight marks are sent
     // before the job's completion on the same socket, so Redis applies them first without the job
@@ -97,16 +121,16 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
   const w = worker;
-  for (const consumer of [w, batch.chunks, batch.webhooks]) emitJobEvents(consumer, events);
+  for (const consumer of [w, batch.chunks, batch.webhooks, providerInfo]) emitJobEvents(consumer, events);
   w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
 
   // Registered last, so released first: the consumers stop (together, under one grace period)
   // before the queues and connections they use.
   releasers.add(
     'workers',
-    () => closeWorkers([w, batch.chunks, batch.webhooks], consumer.shutdownGraceMs, logger),
+    () => closeWorkers([w, batch.chunks, batch.webhooks, providerInfo], consumer.shutdownGraceMs, logger),
     closeWorkersTimeoutMs(consumer.shutdownGraceMs),
   );
 
-  return { worker: w, batch, close: () => releasers.release() };
+  return { worker: w, batch, providerInfo, close: () => releasers.release() };
 }

@@ -8,6 +8,7 @@ import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
 import { parseWebhookSecret } from '../shared/webhook-secret.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { BatchWorkerOptions } from './create-batch-workers.js';
+import type { ProviderInfoWorkerOptions } from './create-provider-info-worker.js';
 
 /** What every BullMQ worker of the process shares. */
 export interface ConsumerOptions {
@@ -33,6 +34,7 @@ export interface WorkerOptions {
   cache: { ttlS: number; providerId: string };
   tracing: boolean;
   batch: BatchWorkerOptions;
+  providerInfo: ProviderInfoWorkerOptions;
 }
 
 export function compileWorkerOptions(config: Config): WorkerOptions {
@@ -65,6 +67,12 @@ export function compileWorkerOptions(config: Config): WorkerOptions {
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       },
+    },
+    providerInfo: {
+      consumer,
+      providerId: providerId(config),
+      maxChars: config.PROVIDER_BATCH_MAX_CHARS,
+      tracing: config.TRACING_ENABLED,
     },
   };
 }

@@ -8,6 +8,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import type { Config } from '../../shared/config.js';
 import { registerBatchPaths } from './batch-paths.js';
 import { registerGlossaryPaths } from './glossary-paths.js';
+import { registerLanguagePaths } from './language-paths.js';
 import { registerSecuritySchemes } from './security-schemes.js';
 import { registerServicePaths } from './service-paths.js';
 import { registerTranslatePaths } from './translate-paths.js';
@@ -20,6 +21,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
   registerTranslatePaths(registry, config);
   registerBatchPaths(registry, config);
   registerGlossaryPaths(registry, config);
+  registerLanguagePaths(registry, config);
   registerServicePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -24,6 +24,7 @@
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
  * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
  * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
+ * | `P:languages:<sha256>`      | string | language list of one provider and target (JSON)         |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
  */
@@ -111,6 +112,11 @@ export class RedisKeys {
    */
   authFailures(guard: string, client: string): string {
     return `${this.prefix}:auth-failures:${guard}:${client}`;
+  }
+
+  /** The cached language list of one provider and target language (shared/language-list-cache.ts). */
+  languages(hash: string): string {
+    return `${this.prefix}:languages:${hash}`;
   }
 
   /** `day`: the UTC date, `YYYY-MM-DD`. */

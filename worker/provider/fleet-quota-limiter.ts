@@ -32,12 +32,20 @@ export class FleetQuotaLimiter implements Translator {
   }
 
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
-    if (this.enabled) {
-      const started = performance.now();
-      await this.acquire(countCharacters(request.texts));
-      this.events?.emit('quota:waited', { seconds: (performance.now() - started) / 1000 });
-    }
+    await this.admit(countCharacters(request.texts));
     return this.inner.translate(request);
+  }
+
+  /**
+   * Waits until a provider request of `chars` characters fits the fleet quota, and charges it.
+   * Public for the provider's other calls (detect: its characters; languages: none, one request),
+   * which share the quota with translations (bounded-language-provider.ts).
+   */
+  async admit(chars: number): Promise<void> {
+    if (!this.enabled) return;
+    const started = performance.now();
+    await this.acquire(chars);
+    this.events?.emit('quota:waited', { seconds: (performance.now() - started) / 1000 });
   }
 
   private async acquire(chars: number): Promise<void> {

@@ -7,6 +7,7 @@
 // `exports` map, so the path is importable; test/google-translator.test.ts checks it is v2.Translate.
 import { Translate } from '@google-cloud/translate/build/src/v2/index.js';
 import { providerSettings, type Config } from '../../shared/config.js';
+import type { Detection, LanguageEntry } from '../../shared/language-schemas.js';
 import type { TextFormat } from '../../shared/schemas.js';
 import { withTimeout } from '../../shared/timeout.js';
 
@@ -29,11 +30,19 @@ export interface Translator {
   translate(request: ProviderRequest): Promise<ProviderTranslation[]>;
 }
 
+/** The provider's calls that are not translations (the `provider-info` queue's jobs). */
+export interface LanguageProvider {
+  /** The language of each text, in order; the caller respects Google's per-request limits. */
+  detect(texts: string[]): Promise<Detection[]>;
+  /** The languages the provider supports, with names in `target`. */
+  languages(target: string): Promise<LanguageEntry[]>;
+}
+
 interface V2Response {
   data?: { translations?: { translatedText: string; detectedSourceLanguage?: string }[] };
 }
 
-export class GoogleTranslator implements Translator {
+export class GoogleTranslator implements Translator, LanguageProvider {
   private readonly client: Translate;
 
   constructor(config: Config) {
@@ -55,9 +64,36 @@ export class GoogleTranslator implements Translator {
     // The client's `timeout` option is dropped on the way down (teeny-request hands it to node-fetch 3,
     // which no longer has one), so the call is bounded here. The socket of a call given up on stays
     // open until the provider answers or closes it; the job is free to be retried at once.
-    return withTimeout(this.call(request), this.timeoutMs, () => {
+    return this.bounded(this.call(request));
+  }
+
+  detect(texts: string[]): Promise<Detection[]> {
+    return this.bounded(this.callDetect(texts));
+  }
+
+  languages(target: string): Promise<LanguageEntry[]> {
+    return this.bounded(this.callLanguages(target));
+  }
+
+  private bounded<T>(call: Promise<T>): Promise<T> {
+    return withTimeout(call, this.timeoutMs, () => {
       throw new ProviderTimeoutError(this.timeoutMs);
     });
+  }
+
+  private async callDetect(texts: string[]): Promise<Detection[]> {
+    const [results] = await this.client.detect(texts);
+    if (results.length !== texts.length) {
+      throw new Error(`provider returned ${results.length} detections for ${texts.length} texts`);
+    }
+    // Google's best guess per text; the client drops the deprecated `isReliable`.
+    return results.map(({ language, confidence }) => ({ language, confidence }));
+  }
+
+  private async callLanguages(target: string): Promise<LanguageEntry[]> {
+    const [languages] = await this.client.getLanguages(target);
+    // With a target Google names every language; a nameless entry would only be a code.
+    return languages.map(({ code, name }) => ({ code, name: name ?? code }));
   }
 
   private async call(request: ProviderRequest): Promise<ProviderTranslation[]> {

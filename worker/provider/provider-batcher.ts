@@ -95,6 +95,14 @@ export class ProviderBatcher implements Translator {
     return Promise.all(results);
   }
 
+  /**
+   * Runs a provider call of another kind (detect, languages) in one of this process's
+   * PROVIDER_CONCURRENCY slots, first come first served with the translation requests.
+   */
+  runInSlot<R>(call: () => Promise<R>): Promise<R> {
+    return this.slots.run(call);
+  }
+
   private scheduleFlush(queue: ShapeQueue): void {
     if (this.options.windowMs > 0) {
       queue.timer ??= setTimeout(() => {
