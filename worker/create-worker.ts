@@ -15,6 +15,7 @@ import { logFailedJobs } from './job-failure-log.js';
 import { traceJobs } from './job-tracing.js';
 import { recordWorkerMetrics } from './metrics.js';
 import { TranslationCache } from '../shared/translation-cache.js';
+import { UsageStore } from '../shared/usage/usage-store.js';
 import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type Translator } from './provider/google-translator.js';
 import { InstrumentedTranslator } from './provider/instrumented-translator.js';
@@ -59,7 +60,13 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     ),
     providerBatcherOptions(config),
   );
-  const batch = createBatchWorkers({ options: options.batch, logger, translator: provider, releasers });
+  const batch = createBatchWorkers({
+    options: options.batch,
+    logger,
+    translator: provider,
+    releasers,
+    events,
+  });
   const cache = {
     // On BullMQ's own connection: a job's cache writes and the end of its in-flight marks are sent
     // before the job's completion on the same socket, so Redis applies them first without the job
@@ -80,6 +87,8 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     }),
     cache,
     batching: options.batching,
+    // Like the cache: on BullMQ's connection, so a job's billed characters land before its completion.
+    usage: new UsageStore(connection, { prefix: consumer.prefix, logger, events }),
   });
   const worker = new Worker(QUEUE_NAMES.translate, traceJobs(options.tracing, processor), {
     connection,
