@@ -32,7 +32,7 @@ export function usageExpiresAt(day: string): number {
 /** A real calendar date in the form `YYYY-MM-DD` (2026-02-30 is not one). */
 export const usageDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date: YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date: YYYY-MM-DD', abort: true })
   .refine((day) => {
     const ms = dayStart(day);
     return Number.isFinite(ms) && utcDay(ms) === day;
