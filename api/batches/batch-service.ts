@@ -312,7 +312,11 @@ export class BatchService {
     // A key's own webhook secret (API_KEYS_FILE) signs its webhooks; WEBHOOK_SECRET those of the others.
     if (!webhooks.secret && !tenant.webhookSecret) {
       throw new ValidationError([
-        { path: 'body.callback_url', message: 'webhooks are not enabled on this server (no WEBHOOK_SECRET)' },
+        {
+          path: 'body.callback_url',
+          message:
+            'webhooks are not enabled for this key (neither its webhook_secret nor WEBHOOK_SECRET is set)',
+        },
       ]);
     }
     const problem = await callbackUrlProblem(url, webhooks.allowPrivate);

@@ -10,6 +10,7 @@ import { registerBatchPaths } from './batch-paths.js';
 import { registerSecuritySchemes } from './security-schemes.js';
 import { registerServicePaths } from './service-paths.js';
 import { registerTranslatePaths } from './translate-paths.js';
+import { registerUsagePaths } from './usage-paths.js';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -18,6 +19,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
   registerSecuritySchemes(registry);
   registerTranslatePaths(registry, config);
   registerBatchPaths(registry, config);
+  registerUsagePaths(registry, config);
   registerServicePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
