@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, getJson, postJson, startStack, type Stack } from './helpers/stack.js';
+import { CharBudget } from '../api/admission/char-budget.js';
+import { AppError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { createRedis } from '../shared/redis.js';
+import { RedisKeys } from '../shared/redis/keys.js';
+import type { Tenant } from '../shared/tenants.js';
+import { eventually, getJson, postJson, REDIS_URL, startStack, type Stack } from './helpers/stack.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const whsec = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -169,5 +175,56 @@ describe('per-key limits and webhook secrets (API_KEYS_FILE)', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('CharBudget: DAILY_CHAR_BUDGET and a key budget in one step (real Redis)', () => {
+  const redis = createRedis(REDIS_URL, 'blocking');
+  const prefix = `test-budget-${randomBytes(4).toString('hex')}`;
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const tenant = (name: string, chars_per_day?: number): Tenant => ({
+    name,
+    digest: '',
+    limits: chars_per_day === undefined ? {} : { chars_per_day },
+    weight: 1,
+  });
+  const refusal = (promise: Promise<void>) =>
+    promise.then(
+      () => 'reserved',
+      (err: unknown) => (err instanceof AppError ? `${err.code}: ${err.message}` : String(err)),
+    );
+
+  it('counts against both or neither; the refusing budget names itself', async () => {
+    const budget = new CharBudget(redis, {
+      prefix,
+      dailyChars: 30,
+      logger: createLogger({ LOG_LEVEL: 'silent' }, 'test'),
+    });
+    const small = tenant('small', 10);
+    const big = tenant('big');
+    const day = new Date().toISOString().slice(0, 10);
+    const keys = new RedisKeys(prefix);
+    const used = async () => [
+      await redis.get(keys.budgetDay(day)),
+      await redis.get(keys.keyBudgetDay('small', day)),
+    ];
+    expect([budget.appliesTo(small), budget.appliesTo(big)]).toEqual([true, true]);
+
+    expect(await refusal(budget.reserve(8, small))).toBe('reserved');
+    expect(await refusal(budget.reserve(5, small))).toBe(
+      "budget_exhausted: This API key's daily character budget (10) is used up.",
+    );
+    // Refused by the key's budget: nothing was counted against the deployment's either.
+    expect(await used()).toEqual(['8', '8']);
+    expect(await refusal(budget.reserve(22, big))).toBe('reserved');
+    expect(await refusal(budget.reserve(2, small))).toBe(
+      'budget_exhausted: The daily character budget is used up.',
+    );
+    expect(await used()).toEqual(['30', '8']);
+    expect(await redis.pttl(keys.keyBudgetDay('small', day))).toBeGreaterThan(86_400_000);
   });
 });

@@ -4,11 +4,12 @@
   cannot overshoot together and a refusal by one budget counts nothing against the others.
 
   Input:
-    KEYS[i]    a day's counter ('P:budget:<YYYY-MM-DD>' or 'P:key-budget:<tenant>:<YYYY-MM-DD>', UTC)
+    KEYS[1..n]  the day's counters, one per budget ('P:budget:<YYYY-MM-DD>',
+                'P:key-budget:<tenant>:<YYYY-MM-DD>'; UTC days)
 
-    ARGV[1]    characters to reserve
-    ARGV[2]    counter TTL in milliseconds (set when the day's first reservation creates a counter)
-    ARGV[2+i]  the budget of KEYS[i]
+    ARGV[1]     characters to reserve
+    ARGV[2]     counter TTL in milliseconds (set when the day's first reservation creates a counter)
+    ARGV[2+i]   the budget of KEYS[i]
 
   Output:
     0   reserved against every budget
