@@ -42,6 +42,14 @@ const DIGEST_PREFIX = /^sha256:/i;
 const DIGEST = /^sha256:([0-9a-f]{64})$/i;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/**
+ * Whether `name` has the form of a tenant's name (a configured name, `key-<hex>` or `open`): what
+ * may name a tenant in a Redis key or a metric label, when the name comes from stored data.
+ */
+export function isTenantName(name: string): boolean {
+  return NAME.test(name);
+}
+
 /** A configuration problem, worded for the operator (never carrying a secret). */
 export class TenantConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { RedisKeys } from '../redis/keys.js';
+import { isTenantName } from '../tenants.js';
 import { billedByOwner, NO_USAGE, USAGE_FIELDS, type UsageCounts } from './usage-counts.js';
 import { usageExpiresAt, utcDay } from './usage-days.js';
 
@@ -46,8 +47,13 @@ export class UsageStore {
     this.keys = new RedisKeys(options.prefix);
   }
 
-  /** Adds `counts` to `tenant`'s usage of the day of `atMs` (default now). */
+  /**
+   * Adds `counts` to `tenant`'s usage of the day of `atMs` (default now). A name that is not a
+   * tenant's (read from a job: Redis content is untrusted) is dropped: it could shape a key or
+   * grow a metric's label values without bound.
+   */
   record(tenant: string, counts: Partial<UsageCounts>, atMs = Date.now()): void {
+    if (!isTenantName(tenant)) return;
     const slot = `${tenant} ${utcDay(atMs)}`;
     let day = this.pending.get(slot);
     if (!day) {

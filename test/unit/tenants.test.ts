@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 import {
   isLoopbackHost,
+  isTenantName,
   parseApiKeysFile,
   parseApiKeysSetting,
   parseTenants,
@@ -274,5 +275,14 @@ describe('isLoopbackHost (the open-mode warning)', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost'])
       expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['0.0.0.0', '::', '10.0.0.5', 'example.com']) expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('isTenantName', () => {
+  it('accepts what a tenant may be named, nothing that could reach into another Redis key', () => {
+    for (const name of ['open', 'key-ba7816bf', 'app-a', 'A.b_c-1'])
+      expect(isTenantName(name), name).toBe(true);
+    for (const name of ['', 'a:b', 'a b', '-a', 'a*', 'x'.repeat(65)])
+      expect(isTenantName(name), name).toBe(false);
   });
 });
