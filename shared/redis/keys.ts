@@ -24,6 +24,8 @@
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
  * | `P:key-budget:<t>:<day>`    | string | characters accepted that UTC day from tenant `t`        |
  * | `P:usage:<t>:<YYYY-MM-DD>`  | hash   | tenant `t`'s usage that UTC day (shared/usage/)         |
+ * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
+ * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
  */
@@ -125,10 +127,23 @@ export class RedisKeys {
 
   /**
    * Tenant `tenant`'s usage on UTC day `day` (`YYYY-MM-DD`): a hash of `requests`, `submitted`,
-   * `billed` and `cached` (shared/usage/usage-recorder.ts). Tenant names are `[A-Za-z0-9_.-]`
+   * `billed` and `cached` (shared/usage/usage-store.ts). Tenant names are `[A-Za-z0-9_.-]`
    * (shared/tenants.ts), so a name cannot reach into another key.
    */
   usageDay(tenant: string, day: string): string {
     return `${this.prefix}:usage:${tenant}:${day}`;
+  }
+
+  /**
+   * A glossary of tenant `owner` (shared/glossaries/glossary-store.ts). Owner and glossary names
+   * allow no `:` (shared/tenants.ts, shared/glossaries/glossary-schema.ts), so keys never collide.
+   */
+  glossary(owner: string, name: string): string {
+    return `${this.prefix}:glossary:${owner}:${name}`;
+  }
+
+  /** The names of tenant `owner`'s glossaries, so listing needs no SCAN. */
+  glossaryIndex(owner: string): string {
+    return `${this.prefix}:glossaries:${owner}`;
   }
 }
