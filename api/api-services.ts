@@ -13,6 +13,7 @@ import { createRedis } from '../shared/redis.js';
 import { RedisKeys } from '../shared/redis/keys.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
 import { TranslationCache } from '../shared/translation-cache.js';
+import { UsageStore } from '../shared/usage/usage-store.js';
 import type { ApiOptions } from './api-options.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
 import type { BatchService } from './batches/batch-service.js';
@@ -48,6 +49,8 @@ export interface ApiServices {
   /** Ends the batch event streams, if batches were ever used (at shutdown). */
   endBatchStreams(): void;
   queueDepth: QueueDepthSampler;
+  /** Each key's usage: counted by the services, read by GET /v1/usage. */
+  usage: UsageStore;
   /** The queue dashboard, when ADMIN_TOKEN is set. */
   dashboard?: Router;
   /** Resolves once Redis answered and the events reader is running. */
@@ -95,6 +98,9 @@ export function buildApiServices(
   // MAX_OPEN_WAITS counts sync and batch waits together.
   const openWaits = new OpenWaits(options.maxOpenWaits, () => waiter.size);
   const budget = new CharBudget(redis, { prefix, dailyChars: options.dailyChars, logger, events });
+  // Counts of one event-loop turn go to Redis together; whatever is pending is written at shutdown.
+  const usage = new UsageStore(redis, { prefix, logger, events, autoFlush: true });
+  releasers.add('usage counts', () => usage.flush());
   const packer = new RequestPacker({
     queue,
     redis,
@@ -110,6 +116,7 @@ export function buildApiServices(
     waiter,
     packer,
     budget,
+    usage,
     providerId: options.cache.providerId,
     cacheScope: options.cache.scope,
     itemIds,
@@ -131,6 +138,7 @@ export function buildApiServices(
       logger,
       redis,
       budget,
+      usage,
       releasers,
       events,
       openWaits,
@@ -186,6 +194,7 @@ export function buildApiServices(
       })),
     endBatchStreams: () => batchService?.endStreams(),
     queueDepth,
+    usage,
     ...(options.admin
       ? { dashboard: queueDashboard({ ...options.admin, queues: allQueues, redis, prefix }) }
       : {}),

@@ -10,7 +10,7 @@ import { drainGuard } from './http/drain-guard.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { httpTracing } from './http/http-tracing.js';
 import { batchBacklogGuard, overloadGuard } from './http/overload-guard.js';
-import { rateLimit } from './http/rate-limit.js';
+import { rateLimit, rateLimited } from './http/rate-limit.js';
 import { requestLifecycle } from './http/request-lifecycle.js';
 import { helmetHeaders } from './http/security-headers.js';
 import { lazyRoutes } from './http/lazy-routes.js';
@@ -22,6 +22,8 @@ import { jobRoutes } from './routes/job-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics-routes.js';
 import { translateRoutes, type TranslateRouteOptions } from './routes/translate-routes.js';
+import { usageRoutes } from './routes/usage-routes.js';
+import type { UsageStore } from '../shared/usage/usage-store.js';
 import type { QueueDepthSampler } from './admission/queue-depth.js';
 import type { TranslationService } from './sync/translation-service.js';
 import type { BatchService } from './batches/batch-service.js';
@@ -36,7 +38,7 @@ export interface AppOptions {
   tenants: Config['TENANTS'];
   /** Key prefix for the rate limiter's counters and the glossaries (QUEUE_PREFIX). */
   prefix: string;
-  /** Requests per minute per client; 0 turns the limit off (RATE_LIMIT_PER_MIN). */
+  /** Requests per minute per client, unless its key has its own requests_per_min; 0: none (RATE_LIMIT_PER_MIN). */
   rateLimitPerMin: number;
   /** Waiting sync jobs above which new work is refused with 429 (MAX_QUEUE_DEPTH). */
   maxQueueDepth: number;
@@ -61,6 +63,8 @@ export interface AppDeps {
   languages?: () => Promise<LanguageService>;
   /** Waiting-job counts for admission control (MAX_QUEUE_DEPTH, MAX_BATCH_BACKLOG). */
   queueDepth: QueueDepthSampler;
+  /** Each key's usage, read by GET /v1/usage. */
+  usage: Pick<UsageStore, 'read'>;
   /** The queue dashboard (with its own auth), mounted when given. */
   dashboard?: Router;
 }
@@ -74,6 +78,7 @@ export function createApp({
   languages,
   queueDepth,
   dashboard,
+  usage,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -89,7 +94,7 @@ export function createApp({
   // Every /v1 request gets its tenant here (the open tenant without keys).
   app.use('/v1', drainGuard(health.draining));
   app.use('/v1', requireApiKey(options.tenants));
-  if (options.rateLimitPerMin > 0) {
+  if (rateLimited(options.tenants, options.rateLimitPerMin)) {
     app.use(
       '/v1',
       rateLimit({ redis: health.redis, prefix: options.prefix, perMinute: options.rateLimitPerMin }),
@@ -99,6 +104,7 @@ export function createApp({
   app.post('/v1/batches', batchBacklogGuard(queueDepth, options.maxBatchBacklog));
   app.use(translateRoutes(options.translate, translations));
   app.use(jobRoutes(translations));
+  app.use(usageRoutes(usage, health.redis));
   if (batches) {
     app.use(
       lazyRoutes('/v1/batches', async () => {

@@ -45,6 +45,7 @@ export function createApi({ config, logger }: { config: Config; logger: Logger }
     // Only asked while requests are served, so after `serving` below exists.
     health: { redis: services.redis, draining: () => serving.draining() },
     queueDepth,
+    usage: services.usage,
   });
   const serving = serveHttp(app, { drainMs: options.drainMs });
   // Registered last, so released first: HTTP drains while the services it uses are still there.

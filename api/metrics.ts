@@ -1,5 +1,7 @@
 /**
  * Prometheus metrics of the API process, in a registry of its own (served at GET /metrics).
+ * Counters of requests and characters carry a `key` label: the tenant's name (shared/tenants.ts),
+ * never anything a client sends, so its values are the configured keys and `open`, a bounded set.
  * Domain code never records into them (nor imports this module): it emits events
  * (shared/events.ts) and {@link recordApiMetrics} turns each API instance's events into samples;
  * the metric objects are exported for tests that read them. The registry is one per
@@ -34,8 +36,8 @@ export const queueJobs = new Gauge({
 /** Requests submitted by outcome: done (answered with the result), pending (202), error. */
 export const translateRequests = new Counter({
   name: 'translation_api_requests_total',
-  help: 'POST /v1/translate requests by outcome: done (200 with the result), pending (202) or error.',
-  labelNames: ['outcome'] as const,
+  help: 'POST /v1/translate requests by outcome (done: 200 with the result, pending: 202, error) and API key.',
+  labelNames: ['outcome', 'key'] as const,
   registers: [apiRegistry],
 });
 
@@ -60,20 +62,40 @@ export const dedupJoined = new Counter({
 /** What the cache scope (CACHE_SCOPE) saves: `shared` saves across keys, `tenant` within each. */
 export const cacheSavedChars = new Counter({
   name: 'translation_cache_saved_characters_total',
-  help: 'Provider characters saved by POST /v1/translate requests answered from the cache or joined to a text in flight, by cache scope.',
-  labelNames: ['scope', 'via'] as const,
+  help: 'Provider characters saved by POST /v1/translate requests answered from the cache or joined to a text in flight, by cache scope and API key.',
+  labelNames: ['scope', 'via', 'key'] as const,
   registers: [apiRegistry],
 });
 
 /** Batch metrics, for the batch API (recorded where batches are accepted). */
 export const batchesSubmitted = new Counter({
   name: 'translation_batches_submitted_total',
-  help: 'Batches accepted by the API.',
+  help: 'Batches accepted by the API, by API key.',
+  labelNames: ['key'] as const,
   registers: [apiRegistry],
 });
 export const batchItemsSubmitted = new Counter({
   name: 'translation_batch_items_submitted_total',
-  help: 'Items in accepted batches.',
+  help: 'Items in accepted batches, by API key.',
+  labelNames: ['key'] as const,
+  registers: [apiRegistry],
+});
+
+/**
+ * What GET /v1/usage reports, as it is counted (shared/usage/): translations asked for, and their
+ * characters submitted and answered without the provider (`cached`). The workers count `billed`
+ * under the same name (worker/metrics.ts).
+ */
+export const keyRequests = new Counter({
+  name: 'translation_key_requests_total',
+  help: 'Translations asked for (one per POST /v1/translate, one per batch item), by API key.',
+  labelNames: ['key'] as const,
+  registers: [apiRegistry],
+});
+export const keyCharacters = new Counter({
+  name: 'translation_key_characters_total',
+  help: 'Characters (code points) by API key and kind: submitted, cached (API); billed (workers).',
+  labelNames: ['key', 'kind'] as const,
   registers: [apiRegistry],
 });
 
@@ -96,10 +118,11 @@ export function trackOpenWaits(source: () => number): () => void {
   return () => openWaitSources.delete(source);
 }
 
-/** Work refused because DAILY_CHAR_BUDGET is used up for the day. */
+/** Work refused because a daily character budget is used up: DAILY_CHAR_BUDGET (`global`) or the key's own (`key`). */
 export const budgetRefusals = new Counter({
   name: 'translation_budget_refusals_total',
-  help: 'Requests refused with 429 budget_exhausted (DAILY_CHAR_BUDGET used up).',
+  help: 'Requests refused with 429 budget_exhausted, by API key and budget: global (DAILY_CHAR_BUDGET) or key (its chars_per_day).',
+  labelNames: ['key', 'budget'] as const,
   registers: [apiRegistry],
 });
 
@@ -108,15 +131,22 @@ export const budgetRefusals = new Counter({
  * of the same bus would count everything twice.
  */
 export function recordApiMetrics(events: EventBus): void {
-  events.on('translate:submitted', ({ outcome }) => translateRequests.inc({ outcome }));
+  events.on('translate:submitted', ({ outcome, key }) => translateRequests.inc({ outcome, key }));
   events.on('cache:hit', () => cacheHits.inc());
   events.on('cache:miss', () => cacheMisses.inc());
   events.on('dedup:joined', () => dedupJoined.inc());
-  events.on('cache:saved', ({ scope, via, characters }) => cacheSavedChars.inc({ scope, via }, characters));
-  events.on('budget:refused', () => budgetRefusals.inc());
-  events.on('batch:accepted', ({ items }) => {
-    batchesSubmitted.inc();
-    batchItemsSubmitted.inc(items);
+  events.on('cache:saved', ({ scope, via, characters, key }) =>
+    cacheSavedChars.inc({ scope, via, key }, characters),
+  );
+  events.on('budget:refused', ({ key, budget }) => budgetRefusals.inc({ key, budget }));
+  events.on('batch:accepted', ({ items, key }) => {
+    batchesSubmitted.inc({ key });
+    batchItemsSubmitted.inc({ key }, items);
+  });
+  events.on('usage:counted', ({ key, requests, submitted, cached }) => {
+    if (requests > 0) keyRequests.inc({ key }, requests);
+    if (submitted > 0) keyCharacters.inc({ key, kind: 'submitted' }, submitted);
+    if (cached > 0) keyCharacters.inc({ key, kind: 'cached' }, cached);
   });
   events.on('queue:sampled', ({ queue, counts }) => {
     for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue, state }, n);

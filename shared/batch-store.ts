@@ -137,6 +137,11 @@ export class BatchStore {
     await this.redis.unlink(...Object.values(this.keys(id)));
   }
 
+  /** The tenant that created the batch; undefined when unknown (an older or expired batch). */
+  async owner(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys(id).meta, 'owner')) ?? undefined;
+  }
+
   async state(id: string): Promise<BatchState | undefined> {
     return parseState(id, await this.redis.hgetall(this.keys(id).meta));
   }

@@ -18,7 +18,12 @@ import type { WebhookSecret } from './webhook-secret.js';
 export async function enqueueWebhook(queue: Queue, state: BatchState): Promise<void> {
   if (!state.callbackUrl) return;
   // A fixed job id: even if two callers raced to enqueue it, one delivery job exists.
-  const job = batchWebhookJob({ batch_id: state.id, url: state.callbackUrl });
+  // The owner picks the signing key: its own webhook secret, else WEBHOOK_SECRET (deliver-webhook.ts).
+  const job = batchWebhookJob({
+    batch_id: state.id,
+    url: state.callbackUrl,
+    ...(state.owner !== undefined ? { owner: state.owner } : {}),
+  });
   await queue.add(job.name, job.data, job.opts);
 }
 

@@ -12,6 +12,7 @@
  * property read (tens of nanoseconds), so emitting on the hot path (thousands per second) is free.
  */
 import type { Job } from 'bullmq';
+import type { UsageCounts } from './usage/usage-counts.js';
 
 /** Marks an entry's payload type; the value itself is never read. */
 const payload = <T>(): T => undefined as T;
@@ -19,8 +20,12 @@ const payload = <T>(): T => undefined as T;
 /** Every event the service emits, by name, with its payload type. */
 export const SERVICE_EVENTS = {
   // --- API ---
-  /** A POST /v1/translate went through the translation service: `done` (200), `pending` (202), `error` (threw). */
-  'translate:submitted': payload<{ outcome: 'done' | 'pending' | 'error' }>(),
+  /**
+   * A POST /v1/translate went through the translation service: `done` (200), `pending` (202),
+   * `error` (threw). `key`: the tenant's name (shared/tenants.ts: configured names and `open` only,
+   * a bounded set), as on every event that carries one.
+   */
+  'translate:submitted': payload<{ outcome: 'done' | 'pending' | 'error'; key: string }>(),
   /** A translate request was answered from the translation cache: no job, no provider call. */
   'cache:hit': payload<void>(),
   /** A cache lookup of a translate request found nothing (only while the cache is on). */
@@ -31,11 +36,25 @@ export const SERVICE_EVENTS = {
    * Provider characters a translate request did not cost: answered from the cache (`cache`) or
    * joined an identical text in flight (`join`), in the cache scope it was placed in (CACHE_SCOPE).
    */
-  'cache:saved': payload<{ scope: 'tenant' | 'shared'; via: 'cache' | 'join'; characters: number }>(),
-  /** Work refused with 429 budget_exhausted: DAILY_CHAR_BUDGET is used up for the day. */
-  'budget:refused': payload<void>(),
+  'cache:saved': payload<{
+    scope: 'tenant' | 'shared';
+    via: 'cache' | 'join';
+    characters: number;
+    key: string;
+  }>(),
+  /**
+   * Work refused with 429 budget_exhausted: DAILY_CHAR_BUDGET (`global`) or the key's own
+   * `chars_per_day` (`key`) is used up for the day.
+   */
+  'budget:refused': payload<{ key: string; budget: 'global' | 'key' }>(),
   /** A batch was accepted, with its number of items (texts × target languages). */
-  'batch:accepted': payload<{ items: number }>(),
+  'batch:accepted': payload<{ items: number; key: string }>(),
+  /**
+   * A key's usage grew (shared/usage/usage-recorder.ts; API: `requests`, `submitted`, `cached`;
+   * worker: `billed`), in code points (shared/provider-request/count-chars.ts). Fields not counted
+   * are 0.
+   */
+  'usage:counted': payload<{ key: string } & UsageCounts>(),
   /** A queue's job counts by state, sampled on an interval (QUEUE_METRICS_INTERVAL_MS). */
   'queue:sampled': payload<{ queue: string; counts: Readonly<Record<string, number>> }>(),
 

@@ -1,22 +1,25 @@
 /**
  * Tenants: every API key is a tenant, the owner of what its requests create (job items, batches,
  * cache entries in the `tenant` cache scope). Keys come from `API_KEYS` (a comma list; each key is
- * a tenant named `key-<first 8 hex of its SHA-256>`) and from `API_KEYS_FILE` (JSON: a name, the
- * secret's digest, limits, a fair-share weight and a webhook secret per key). Pure: shared/config.ts
- * reads the setting and the file once at start and hands the text here.
+ * a tenant named `key-<first 8 hex of its SHA-256>`) and from `API_KEYS_FILE` (JSON or YAML: a
+ * name, the secret's digest, limits, a fair-share weight and a webhook secret per key). Pure:
+ * shared/config.ts reads the setting and the file once at start and hands the text here.
  *
  * Without any key the service runs in open mode: every request is the one tenant {@link OPEN_TENANT}.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
+import { webhookSecretProblem } from './webhook-secret.js';
 
-/** Per-key limits (issue 12, items 5 and 6 use them); absent: only the global limits apply. */
+/** Per-key limits; absent (or 0): only the deployment's settings apply to the key. */
 export interface TenantLimits {
-  /** Requests per minute of this key. */
+  /** Requests per minute of this key (429 rate_limited); replaces RATE_LIMIT_PER_MIN for it. @default RATE_LIMIT_PER_MIN */
   requests_per_min?: number;
-  /** Characters per UTC day of this key. */
+  /** Characters per UTC day of this key (429 budget_exhausted); DAILY_CHAR_BUDGET applies as well. @default none */
   chars_per_day?: number;
-  /** Most items in one batch of this key. */
+  /** Most items in one batch of this key (413 batch_too_large); never above MAX_BATCH_ITEMS. @default MAX_BATCH_ITEMS */
   max_batch_items?: number;
 }
 
@@ -38,6 +41,14 @@ export const OPEN_TENANT: Tenant = Object.freeze({ name: 'open', digest: '', lim
 const DIGEST_PREFIX = /^sha256:/i;
 const DIGEST = /^sha256:([0-9a-f]{64})$/i;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Whether `name` has the form of a tenant's name (a configured name, `key-<hex>` or `open`): what
+ * may name a tenant in a Redis key or a metric label, when the name comes from stored data.
+ */
+export function isTenantName(name: string): boolean {
+  return NAME.test(name);
+}
 
 /** A configuration problem, worded for the operator (never carrying a secret). */
 export class TenantConfigError extends Error {
@@ -104,24 +115,24 @@ const fileKey = z.strictObject({
     })
     .default({}),
   weight: z.number().int().min(1).max(1000).default(1),
-  webhook_secret: z.string().min(16, 'must be at least 16 characters').optional(),
+  // whsec_ only: per-key secrets are new, they never had the deprecated plain form.
+  webhook_secret: z
+    .string()
+    .superRefine((secret, ctx) => {
+      const problem = webhookSecretProblem(secret, false);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 const keysFile = z.strictObject({ keys: z.array(fileKey) });
 
 /**
  * Tenants of `API_KEYS_FILE`, given its text: `{"keys": [{"name", "secret": "sha256:<hex>",
- * "limits": {...}, "weight", "webhook_secret"}]}`. JSON only: YAML needs the `yaml` package, which
- * is not a run-time dependency.
+ * "limits": {...}, "weight", "webhook_secret"}]}`, in JSON or the same in YAML.
  */
 export function parseApiKeysFile(text: string): Tenant[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new TenantConfigError(['API_KEYS_FILE: is not valid JSON (YAML is not supported at run time)']);
-  }
-  const parsed = keysFile.safeParse(raw);
+  const parsed = keysFile.safeParse(parseKeysFileText(text));
   if (!parsed.success) {
     throw new TenantConfigError(
       parsed.error.issues.map((issue) => {
@@ -139,6 +150,29 @@ export function parseApiKeysFile(text: string): Tenant[] {
     weight: key.weight,
     ...(key.webhook_secret ? { webhookSecret: key.webhook_secret } : {}),
   }));
+}
+
+/**
+ * The file's data: JSON when it parses as JSON, YAML otherwise. The `yaml` package is loaded only
+ * then (synchronously: config is read once, at start, before anything else runs), so a JSON file
+ * costs no YAML parser in memory. A parse error names its line, never the text there (a secret).
+ */
+function parseKeysFileText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: YAML, of which JSON is a subset.
+  }
+  const yaml = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  const doc = yaml.parseDocument(text, { uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const line = error.linePos?.[0].line;
+    throw new TenantConfigError([
+      `API_KEYS_FILE: is neither JSON nor valid YAML (${error.code}${line !== undefined ? ` at line ${line}` : ''})`,
+    ]);
+  }
+  return doc.toJS();
 }
 
 /**

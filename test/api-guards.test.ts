@@ -212,7 +212,8 @@ describe('daily budget (DAILY_CHAR_BUDGET)', () => {
     expect(
       (await postJson(`${stack.url}/v1/translate`, { ...body, src_text: '안녕하세요' }, ASYNC)).status,
     ).toBe(202);
-    const refusals = async () => (await budgetRefusals.get()).values[0]?.value ?? 0;
+    const refusals = async () =>
+      (await budgetRefusals.get()).values.find((v) => v.labels.budget === 'global')?.value ?? 0;
     const refusedBefore = await refusals();
     const over = await postJson(`${stack.url}/v1/translate`, { ...body, src_text: 'abc' }, ASYNC);
     expect((await refusals()) - refusedBefore).toBe(1);

@@ -75,8 +75,8 @@ describe('metrics', () => {
     for (const route of routes)
       expect(['/v1/translate', '/v1/jobs/:id', '/metrics', 'unmatched']).toContain(route);
     expect(
-      (sample(after, 'translation_api_requests_total', { outcome: 'done' }) ?? 0) -
-        (sample(before, 'translation_api_requests_total', { outcome: 'done' }) ?? 0),
+      (sample(after, 'translation_api_requests_total', { outcome: 'done', key: 'open' }) ?? 0) -
+        (sample(before, 'translation_api_requests_total', { outcome: 'done', key: 'open' }) ?? 0),
     ).toBe(1);
   });
 
@@ -175,13 +175,14 @@ describe('metrics', () => {
     expect(batch.body.status).toBe('completed');
 
     const apiAfter = await apiMetrics();
-    const apiDelta = (name: string) => (sample(apiAfter, name) ?? 0) - (sample(apiBefore, name) ?? 0);
+    const apiDelta = (name: string, labels: Record<string, string> = {}) =>
+      (sample(apiAfter, name, labels) ?? 0) - (sample(apiBefore, name, labels) ?? 0);
     expect(apiDelta('translation_cache_hits_total')).toBeGreaterThanOrEqual(1);
     // The first request of each text, and the cache-miss polls until the write landed.
     expect(apiDelta('translation_cache_misses_total')).toBeGreaterThanOrEqual(3);
     expect(apiDelta('translation_dedup_joined_total')).toBe(1);
-    expect(apiDelta('translation_batches_submitted_total')).toBe(1);
-    expect(apiDelta('translation_batch_items_submitted_total')).toBe(4);
+    expect(apiDelta('translation_batches_submitted_total', { key: 'open' })).toBe(1);
+    expect(apiDelta('translation_batch_items_submitted_total', { key: 'open' })).toBe(4);
     const workerAfter = await workerText();
     const chunks =
       (sample(workerAfter, 'translation_jobs_completed_total', { queue: 'translate-batch' }) ?? 0) -

@@ -34,6 +34,7 @@ describe('OpenAPI', () => {
         '/v1/translate',
         '/v1/jobs/{id}',
         '/v1/batches',
+        '/v1/usage',
         '/healthz',
         '/readyz',
         '/metrics',
@@ -148,6 +149,13 @@ describe('OpenAPI', () => {
       method: 'DELETE',
     });
     expectDocumented('delete', '/v1/batches/{id}', cancelled);
+
+    const usage = await getJson(`${stack.url}/v1/usage?from=2026-01-01&to=2026-01-03`);
+    expect([usage.status, usage.body.days.length]).toEqual([200, 3]);
+    expectDocumented('get', '/v1/usage', usage);
+    const badRange = await getJson(`${stack.url}/v1/usage?from=2026-01-03&to=2026-01-01`);
+    expect(badRange.status).toBe(400);
+    expectDocumented('get', '/v1/usage', badRange);
   });
 
   it('/docs is Swagger UI served from swagger-ui-dist on this origin, under the CSP', async () => {

@@ -39,10 +39,12 @@ const notFound = (what: 'job' | 'batch', id: string) => ({
   },
 });
 
-/** translation_cache_saved_characters_total{scope, via} of this process. */
+/** translation_cache_saved_characters_total{scope, via}, summed over keys, of this process. */
 async function saved(scope: 'tenant' | 'shared', via: 'cache' | 'join'): Promise<number> {
   const { values } = await cacheSavedChars.get();
-  return values.find((v) => v.labels.scope === scope && v.labels.via === via)?.value ?? 0;
+  return values
+    .filter((v) => v.labels.scope === scope && v.labels.via === via)
+    .reduce((n, v) => n + v.value, 0);
 }
 
 const request = (text: string, tgt = 'de') => ({ src_text: text, tgt_lang: tgt, src_lang: 'en' });

@@ -94,9 +94,11 @@ describe('batch webhooks (Standard Webhooks)', () => {
   }
 
   async function deliveredJob(batchId: string, timeoutMs = 10_000) {
+    const id = `webhook-${batchId}`;
     return eventually(async () => {
-      const job = await webhookQueue.getJob(`webhook-${batchId}`);
-      return job && (await job.isCompleted()) ? job : undefined;
+      const job = await webhookQueue.getJob(id);
+      // Read again once completed: the first read may predate the completion (no return value yet).
+      return job && (await job.isCompleted()) ? webhookQueue.getJob(id) : undefined;
     }, timeoutMs);
   }
 

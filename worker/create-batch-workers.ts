@@ -10,6 +10,8 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
+import type { EventBus } from '../shared/events.js';
+import { UsageStore } from '../shared/usage/usage-store.js';
 import { createBatchChunkProcessor, settleAbandonedChunk } from './processors/batch-chunk-processor.js';
 import { createWebhookProcessor, type WebhookDeliveryOptions } from './processors/deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
@@ -43,8 +45,10 @@ export function createBatchWorkers(deps: {
   logger: Logger;
   translator: Translator;
   releasers: ReleaseRegistry;
+  /** Where billed characters are reported (`usage:counted`). @default none (nothing emitted) */
+  events?: EventBus;
 }): BatchWorkers {
-  const { options, logger, translator, releasers } = deps;
+  const { options, logger, translator, releasers, events } = deps;
   const { consumer } = options;
   const connection = createRedis(consumer.redisUrl, 'blocking');
   releasers.add('redis (batch)', () => connection.disconnect());
@@ -80,6 +84,8 @@ export function createBatchWorkers(deps: {
       maxQuotaRequeues: consumer.quotaRetries,
     }),
     onFinal,
+    // On the chunks' connection: a chunk's billed characters are sent before it settles.
+    usage: new UsageStore(connection, { prefix: consumer.prefix, logger, ...(events ? { events } : {}) }),
   });
   const chunks = new Worker(QUEUE_NAMES.translateBatch, processor, {
     ...common,

@@ -15,6 +15,7 @@ import { logFailedJobs } from './job-failure-log.js';
 import { traceJobs } from './job-tracing.js';
 import { recordWorkerMetrics } from './metrics.js';
 import { TranslationCache } from '../shared/translation-cache.js';
+import { UsageStore } from '../shared/usage/usage-store.js';
 import { ProviderBatcher, providerBatcherOptions } from './provider/provider-batcher.js';
 import { GoogleTranslator, type LanguageProvider, type Translator } from './provider/google-translator.js';
 import { BoundedLanguageProvider } from './provider/bounded-language-provider.js';
@@ -71,7 +72,13 @@ export function createTranslationWorker({
     new InstrumentedTranslator(quota, { tracing: options.tracing, events }),
     providerBatcherOptions(config),
   );
-  const batch = createBatchWorkers({ options: options.batch, logger, translator: provider, releasers });
+  const batch = createBatchWorkers({
+    options: options.batch,
+    logger,
+    translator: provider,
+    releasers,
+    events,
+  });
   // Detect and languages calls: the same slots and fleet quota as translations.
   const providerInfo = createProviderInfoWorker({
     options: options.providerInfo,
@@ -104,6 +111,8 @@ export function createTranslationWorker({
     }),
     cache,
     batching: options.batching,
+    // Like the cache: on BullMQ's connection, so a job's billed characters land before its completion.
+    usage: new UsageStore(connection, { prefix: consumer.prefix, logger, events }),
   });
   const worker = new Worker(QUEUE_NAMES.translate, traceJobs(options.tracing, processor), {
     connection,

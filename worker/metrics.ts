@@ -69,6 +69,17 @@ export const providerCharacters = new Counter({
 });
 
 /**
+ * Characters billed per API key (shared/usage/: what GET /v1/usage reports as `billed`), under the
+ * API's metric of characters by key. `key` is a tenant's name, a bounded set.
+ */
+export const keyCharacters = new Counter({
+  name: 'translation_key_characters_total',
+  help: 'Characters (code points) by API key and kind: billed (sent to the provider for the key and translated).',
+  labelNames: ['key', 'kind'] as const,
+  registers: [workerRegistry],
+});
+
+/**
  * Each wait of a provider request for the fleet quota (PROVIDER_MAX_CHARS_PER_MIN / _RPS): one
  * observation per provider request while a quota is set, of all the time it waited.
  */
@@ -90,6 +101,9 @@ export function recordWorkerMetrics(events: EventBus): void {
     providerCharacters.inc({ outcome }, characters);
   });
   events.on('quota:waited', ({ seconds }) => quotaWait.observe(seconds));
+  events.on('usage:counted', ({ key, billed }) => {
+    if (billed > 0) keyCharacters.inc({ key, kind: 'billed' }, billed);
+  });
   events.on('job:completed', ({ queue, job }) => {
     jobsCompleted.inc({ queue });
     if (job.finishedOn) jobLatency.observe({ queue }, Math.max(0, job.finishedOn - job.timestamp) / 1000);

@@ -62,8 +62,15 @@ export function compileWorkerOptions(config: Config): WorkerOptions {
         signer: config.WEBHOOK_SECRET
           ? createWebhookSigner(parseWebhookSecret(config.WEBHOOK_SECRET))
           : undefined,
-        // Per-key webhook secrets (API_KEYS_FILE's webhook_secret) go here, by key name, with tenants.
-        ownerSigners: new Map(),
+        // Per-key webhook secrets (API_KEYS_FILE's webhook_secret), by key name: the worker reads the
+        // same API_KEYS_FILE as the API to sign a key's deliveries with its own secret.
+        ownerSigners: new Map(
+          config.TENANTS.flatMap((t) =>
+            t.webhookSecret
+              ? [[t.name, createWebhookSigner(parseWebhookSecret(t.webhookSecret, false))] as const]
+              : [],
+          ),
+        ),
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       },

@@ -20,6 +20,8 @@ import type { Logger } from '../../shared/logger.js';
 import { QUEUE_NAMES } from '../../shared/queues.js';
 import { callbackUrlProblem } from '../../shared/webhook-address-guard.js';
 import { enqueueWebhook } from '../../shared/batch-webhook.js';
+import type { Tenant } from '../../shared/tenants.js';
+import type { UsageStore } from '../../shared/usage/usage-store.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import { EventStreamSlots, type EventStreamLimits } from '../admission/event-stream-slots.js';
 import type { OpenWaits } from '../admission/open-waits.js';
@@ -55,8 +57,10 @@ export interface BatchServiceDeps {
   logger: Logger;
   /** The API's producer connection (fails fast). */
   redis: Redis;
-  /** Daily character budget shared with sync requests: a batch counts every item's characters. */
+  /** Daily character budgets shared with sync requests: a batch counts every item's characters. */
   budget?: CharBudget;
+  /** Each key's usage (GET /v1/usage): an accepted batch counts its items. @default none (not counted) */
+  usage?: Pick<UsageStore, 'record'>;
   /** Where accepted batches are reported (`batch:accepted`). @default none (nothing emitted) */
   events?: EventBus;
   /** Where the service registers the release of its queues. */
@@ -101,10 +105,11 @@ export class BatchService {
    * instead; used for a different request, it is refused (422), as the IETF Idempotency-Key draft
    * asks: the client has a bug, and answering with the other batch would hide it.
    */
-  async submit(body: unknown, owner: string, idempotencyKey?: string): Promise<BatchState> {
+  async submit(body: unknown, tenant: Tenant, idempotencyKey?: string): Promise<BatchState> {
     const { options } = this.deps;
-    const parsed = parseBatchRequest(body, options.limits);
-    if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
+    const owner = tenant.name;
+    const parsed = parseBatchRequest(body, batchLimits(options.limits, tenant));
+    if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl, tenant);
 
     const id = randomUUID();
     if (idempotencyKey) {
@@ -129,12 +134,10 @@ export class BatchService {
     }
     const chunks = planChunks(parsed.items, options.chunkMaxChars);
     const now = Date.now();
+    const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
     try {
       const { budget } = this.deps;
-      if (budget?.enabled) {
-        const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
-        await this.redisCall(() => budget.reserve(chars));
-      }
+      if (budget?.appliesTo(tenant)) await this.redisCall(() => budget.reserve(chars, tenant));
       await this.redisCall(() =>
         this.store.create(id, parsed.items, chunks.length, {
           now,
@@ -159,7 +162,14 @@ export class BatchService {
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
       'batch accepted',
     );
-    this.deps.events?.emit('batch:accepted', { items: parsed.items.length });
+    this.deps.events?.emit('batch:accepted', { items: parsed.items.length, key: owner });
+    // A repeated text of the batch is translated once (batch-plan.ts): its repeats cost nothing.
+    const planned = chunks.reduce((n, chunk) => n + chunk.texts.reduce((m, t) => m + countChars(t), 0), 0);
+    this.deps.usage?.record(owner, {
+      requests: parsed.items.length,
+      submitted: chars,
+      cached: chars - planned,
+    });
     return {
       id,
       status: 'running',
@@ -297,11 +307,16 @@ export class BatchService {
     });
   }
 
-  private async checkCallbackUrl(url: string): Promise<void> {
+  private async checkCallbackUrl(url: string, tenant: Tenant): Promise<void> {
     const { webhooks } = this.deps.options;
-    if (!webhooks.secret) {
+    // A key's own webhook secret (API_KEYS_FILE) signs its webhooks; WEBHOOK_SECRET those of the others.
+    if (!webhooks.secret && !tenant.webhookSecret) {
       throw new ValidationError([
-        { path: 'body.callback_url', message: 'webhooks are not enabled on this server (no WEBHOOK_SECRET)' },
+        {
+          path: 'body.callback_url',
+          message:
+            'webhooks are not enabled for this key (neither its webhook_secret nor WEBHOOK_SECRET is set)',
+        },
       ]);
     }
     const problem = await callbackUrlProblem(url, webhooks.allowPrivate);
@@ -329,4 +344,10 @@ export class BatchService {
 
 function notFound(id: string): NotFoundError {
   return new NotFoundError(`No batch ${id} (unknown, or it has expired).`);
+}
+
+/** The item limit of a batch of `tenant`: its own max_batch_items, never above MAX_BATCH_ITEMS. */
+function batchLimits(limits: BatchServiceOptions['limits'], tenant: Tenant): BatchServiceOptions['limits'] {
+  const own = tenant.limits.max_batch_items;
+  return own === undefined || own >= limits.MAX_BATCH_ITEMS ? limits : { ...limits, MAX_BATCH_ITEMS: own };
 }

@@ -12,6 +12,7 @@ import { registerLanguagePaths } from './language-paths.js';
 import { registerSecuritySchemes } from './security-schemes.js';
 import { registerServicePaths } from './service-paths.js';
 import { registerTranslatePaths } from './translate-paths.js';
+import { registerUsagePaths } from './usage-paths.js';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -22,6 +23,7 @@ export function buildOpenApiDocument(config: Config): OpenApiDocument {
   registerBatchPaths(registry, config);
   registerGlossaryPaths(registry, config);
   registerLanguagePaths(registry, config);
+  registerUsagePaths(registry, config);
   registerServicePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

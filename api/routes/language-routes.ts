@@ -11,6 +11,7 @@ import {
   type DetectResponse,
   type LanguagesResponse,
 } from '../../shared/language-schemas.js';
+import { requestTenant } from '../http/api-keys.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';
 import { validate } from '../http/validate.js';
@@ -43,7 +44,7 @@ export function languageRoutes(options: LanguageRouteOptions, service: LanguageS
       // The schema lets exactly one of the two through.
       const texts = request.src_texts ?? [request.src_text!];
       // A client that goes away stops waiting (the response is the signal).
-      const detections = await service.detect(texts, res, requestId(res));
+      const detections = await service.detect(texts, requestTenant(res), res, requestId(res));
       if (request.src_texts) {
         const body: DetectManyResponse = { detections };
         res.json(body);

@@ -30,6 +30,7 @@ import { createRedis } from '../../shared/redis.js';
 import { RedisKeys } from '../../shared/redis/keys.js';
 import type { ReleaseRegistry } from '../../shared/release-registry.js';
 import { activeTraceparent, otel } from '../../shared/tracing.js';
+import type { Tenant } from '../../shared/tenants.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import type { OpenWaits } from '../admission/open-waits.js';
 import { redisCall } from '../redis-call.js';
@@ -58,7 +59,7 @@ export interface LanguageServiceDeps {
   waiter: JobWaiter;
   cache: LanguageListCache;
   /** DAILY_CHAR_BUDGET: detected characters are billed like translated ones. */
-  budget?: Pick<CharBudget, 'enabled' | 'reserve'>;
+  budget?: Pick<CharBudget, 'appliesTo' | 'reserve'>;
   /** MAX_OPEN_WAITS: a wait held here counts with the sync and batch waits. @default no bound */
   openWaits?: Pick<OpenWaits, 'hold'>;
   options: Pick<LanguageServiceOptions, 'waitMs' | 'jobOptions' | 'tracing'>;
@@ -88,13 +89,18 @@ export class LanguageService {
     return fetching;
   }
 
-  /** The language of each text, in order. The characters count against DAILY_CHAR_BUDGET. */
-  async detect(texts: string[], client?: WaitingClient, requestId?: string): Promise<Detection[]> {
+  /** The language of each text, in order. The characters count against DAILY_CHAR_BUDGET and the requester's chars_per_day. */
+  async detect(
+    texts: string[],
+    requester: Tenant,
+    client?: WaitingClient,
+    requestId?: string,
+  ): Promise<Detection[]> {
     const { budget } = this.deps;
-    if (budget?.enabled) {
+    if (budget?.appliesTo(requester)) {
       let chars = 0;
       for (const text of texts) chars += countChars(text);
-      await this.redisCall(() => budget.reserve(chars));
+      await this.redisCall(() => budget.reserve(chars, requester));
     }
     const value = await this.run({ kind: 'detect', texts, ...this.context(requestId) }, client);
     const { detections } = parseResult(detectJobResult, value);

@@ -30,6 +30,7 @@ import {
   type TranslateResponse,
   type Translation,
 } from '../../shared/schemas.js';
+import type { UsageStore } from '../../shared/usage/usage-store.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import type { OpenWaits } from '../admission/open-waits.js';
 import { clientGone, type JobOutcome, type JobWaiter, type WaitingClient } from './job-waiter.js';
@@ -46,8 +47,10 @@ export interface TranslationServiceDeps {
   waiter: JobWaiter;
   /** Packs requests into jobs, answers cache hits and joins identical texts in flight. */
   packer: RequestPacker;
-  /** DAILY_CHAR_BUDGET: characters are counted before a job is queued. */
+  /** DAILY_CHAR_BUDGET and the keys' chars_per_day: characters are counted before a job is queued. */
   budget?: CharBudget;
+  /** Each key's usage (GET /v1/usage): every accepted request is counted. @default none (not counted) */
+  usage?: Pick<UsageStore, 'record'>;
   /** Provider identity in cache keys and in-flight marks (see shared/translation-cache.ts). */
   providerId: string;
   /** CACHE_SCOPE: whether cache keys and in-flight marks are the tenant's own. */
@@ -87,16 +90,17 @@ export class TranslationService {
     requestId?: string,
   ): Promise<SubmitResult> {
     const { events } = this.deps;
-    const submitted = this.placeAndWait(request, tenant.name, requestedWaitMs, client, requestId);
+    const submitted = this.placeAndWait(request, tenant, requestedWaitMs, client, requestId);
     if (!events) return submitted;
+    const key = tenant.name;
     // A promise chain, not an async frame: held by each of thousands of waiting requests.
     return submitted.then(
       (result) => {
-        events.emit('translate:submitted', { outcome: result.kind });
+        events.emit('translate:submitted', { outcome: result.kind, key });
         return result;
       },
       (err: unknown) => {
-        events.emit('translate:submitted', { outcome: 'error' });
+        events.emit('translate:submitted', { outcome: 'error', key });
         throw err;
       },
     );
@@ -104,7 +108,7 @@ export class TranslationService {
 
   private async placeAndWait(
     request: TranslateRequest,
-    tenant: string,
+    requester: Tenant,
     requestedWaitMs: number,
     client?: WaitingClient,
     requestId?: string,
@@ -113,8 +117,10 @@ export class TranslationService {
     // past the bound the work is still accepted and the client polls instead of waiting.
     const waitMs = this.deps.openWaits?.full ? 0 : requestedWaitMs;
     const { text, ...shape } = toJobText(request);
+    const tenant = requester.name;
+    const chars = countChars(text);
     const { budget } = this.deps;
-    if (budget?.enabled) await this.redisCall(() => budget.reserve(countChars(text)));
+    if (budget?.appliesTo(requester)) await this.redisCall(() => budget.reserve(chars, requester));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
     // Loaded once at start; asked before placing, so a request never queues work it cannot name.
     const ids = this.ids ?? (await this.loadItemIds());
@@ -131,12 +137,16 @@ export class TranslationService {
     });
     const echo = { text, shape, srcLang: request.src_lang };
     const { events } = this.deps;
+    // Placed: the request is accepted and counted, whatever happens to its job later.
+    const answeredWithout = placement.kind === 'cached' || placement.joined;
+    this.deps.usage?.record(tenant, { requests: 1, submitted: chars, cached: answeredWithout ? chars : 0 });
     if (placement.kind === 'cached') {
       events?.emit('cache:hit');
       events?.emit('cache:saved', {
         scope: this.deps.cacheScope,
         via: 'cache',
-        characters: countChars(text),
+        characters: chars,
+        key: tenant,
       });
       return {
         kind: 'done',
@@ -146,7 +156,12 @@ export class TranslationService {
     if (this.deps.packer.caching) events?.emit('cache:miss');
     if (placement.joined) {
       events?.emit('dedup:joined');
-      events?.emit('cache:saved', { scope: this.deps.cacheScope, via: 'join', characters: countChars(text) });
+      events?.emit('cache:saved', {
+        scope: this.deps.cacheScope,
+        via: 'join',
+        characters: chars,
+        key: tenant,
+      });
     }
     // Sealed per request: a joiner gets an id of its own, never the original request's.
     const id = ids.seal(placement, tenant);

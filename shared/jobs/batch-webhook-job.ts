@@ -15,7 +15,7 @@ export const batchWebhookJobData = z.object({
   url: z.string().url(),
   /**
    * The key (tenant) whose batch this is: its own webhook secret signs the delivery when it has
-   * one, WEBHOOK_SECRET otherwise. Absent until batches record their owner.
+   * one, WEBHOOK_SECRET otherwise. Absent for batches created before they recorded their owner.
    */
   owner: z.string().min(1).optional(),
 });

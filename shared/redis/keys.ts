@@ -22,6 +22,8 @@
  * | `P:ratelimit:<client>`      | string | a client's request count in its current minute          |
  * | `P:auth-failures:<g>:<ip>`  | string | failed secret attempts of a client IP at guard `g`      |
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
+ * | `P:key-budget:<t>:<day>`    | string | characters accepted that UTC day from tenant `t`        |
+ * | `P:usage:<t>:<YYYY-MM-DD>`  | hash   | tenant `t`'s usage that UTC day (shared/usage/)         |
  * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
  * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
  * | `P:languages:<sha256>`      | string | language list of one provider and target (JSON)         |
@@ -122,6 +124,20 @@ export class RedisKeys {
   /** `day`: the UTC date, `YYYY-MM-DD`. */
   budgetDay(day: string): string {
     return `${this.prefix}:budget:${day}`;
+  }
+
+  /** Characters tenant `tenant` had accepted on UTC day `day` (`YYYY-MM-DD`), for its `chars_per_day`. */
+  keyBudgetDay(tenant: string, day: string): string {
+    return `${this.prefix}:key-budget:${tenant}:${day}`;
+  }
+
+  /**
+   * Tenant `tenant`'s usage on UTC day `day` (`YYYY-MM-DD`): a hash of `requests`, `submitted`,
+   * `billed` and `cached` (shared/usage/usage-store.ts). Tenant names are `[A-Za-z0-9_.-]`
+   * (shared/tenants.ts), so a name cannot reach into another key.
+   */
+  usageDay(tenant: string, day: string): string {
+    return `${this.prefix}:usage:${tenant}:${day}`;
   }
 
   /**

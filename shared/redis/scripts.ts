@@ -66,8 +66,8 @@ export interface RedisScripts {
   cancelBatch(keys: BatchKeys, now: number, ttlS: number): Promise<[status: string, finalized: number]>;
   /** hit-rate-limit-1.lua */
   hitRateLimit(key: string, windowMs: number): Promise<[hits: number, ttlMs: number]>;
-  /** reserve-chars-1.lua: the day's total, or -1 when refused. */
-  reserveChars(key: string, chars: number, budget: number, ttlMs: number): Promise<number>;
+  /** reserve-chars.lua: 0 when reserved against every budget, else the 1-based index of the one that refused. */
+  reserveChars(budgets: { key: string; budget: number }[], chars: number, ttlMs: number): Promise<number>;
 }
 
 export interface ScriptFile {
@@ -181,7 +181,14 @@ function entryPoints(run: (command: string, ...args: Arg[]) => Promise<unknown>)
         ttlS,
       ) as Promise<[string, number]>,
     hitRateLimit: (key, windowMs) => run('hitRateLimit', key, windowMs) as Promise<[number, number]>,
-    reserveChars: (key, chars, budget, ttlMs) =>
-      run('reserveChars', key, chars, budget, ttlMs) as Promise<number>,
+    reserveChars: (budgets, chars, ttlMs) =>
+      run(
+        'reserveChars',
+        budgets.length,
+        ...budgets.map((b) => b.key),
+        chars,
+        ttlMs,
+        ...budgets.map((b) => b.budget),
+      ) as Promise<number>,
   };
 }

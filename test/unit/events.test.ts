@@ -9,7 +9,7 @@ describe('EventBus', () => {
     bus.on('batch:accepted', ({ items }) => seen.push(`first ${items}`));
     bus.on('batch:accepted', ({ items }) => seen.push(`second ${items}`));
     bus.on('cache:hit', () => seen.push('hit'));
-    bus.emit('batch:accepted', { items: 4 });
+    bus.emit('batch:accepted', { items: 4, key: 'open' });
     expect(seen).toEqual(['first 4', 'second 4']);
     bus.emit('cache:hit');
     expect(seen).toEqual(['first 4', 'second 4', 'hit']);
@@ -48,7 +48,7 @@ describe('EventBus', () => {
     bus.on('budget:refused', () => {
       throw new Error('listener bug');
     });
-    expect(() => bus.emit('budget:refused')).toThrow('listener bug');
+    expect(() => bus.emit('budget:refused', { key: 'open', budget: 'global' })).toThrow('listener bug');
   });
 
   it('keeps separate buses apart: one instance never hears another', () => {

@@ -32,7 +32,7 @@ describe('OpenAPI security', () => {
   it('with API_KEYS, every /v1 operation needs the key and documents 401; the rest stay open', async () => {
     const doc = documentWith({ API_KEYS: 'a-key,sha256:' + '0'.repeat(64) });
     const all = operations(doc);
-    expect(all).toHaveLength(16);
+    expect(all).toHaveLength(17);
     for (const { path, method, operation } of all) {
       const where = `${method} ${path}`;
       if (path.startsWith('/v1/')) {

@@ -29,6 +29,8 @@ describe('RedisKeys', () => {
     expect(keys.rateLimit('ip:127.0.0.1')).toBe('{translate}:ratelimit:ip:127.0.0.1');
     expect(keys.budgetDay('2026-12-01')).toBe('{translate}:budget:2026-12-01');
     expect(keys.languages('abc')).toBe('{translate}:languages:abc');
+    expect(keys.keyBudgetDay('checkout', '2026-12-01')).toBe('{translate}:key-budget:checkout:2026-12-01');
+    expect(keys.usageDay('checkout', '2026-12-01')).toBe('{translate}:usage:checkout:2026-12-01');
     expect(keys.job('translate', 'f00d')).toBe('{translate}:translate:f00d');
     expect(keys.glossary('key-0123abcd', 'cloud.terms')).toBe(
       '{translate}:glossary:key-0123abcd:cloud.terms',

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 import {
   isLoopbackHost,
+  isTenantName,
   parseApiKeysFile,
   parseApiKeysSetting,
   parseTenants,
@@ -31,6 +32,7 @@ function refusal(parse: () => unknown): string[] {
 }
 
 const fileKey = (name: string, secret = `sha256:${sha256(name)}`) => ({ name, secret });
+const WHSEC = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('API_KEYS', () => {
   it('each key is a tenant named key-<first 8 hex of its SHA-256>; digests are taken as they are', () => {
@@ -79,7 +81,7 @@ describe('API_KEYS_FILE', () => {
           secret: `sha256:${SHA256_ABC}`,
           limits: { requests_per_min: 600, chars_per_day: 1_000_000, max_batch_items: 500 },
           weight: 3,
-          webhook_secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=',
+          webhook_secret: WHSEC,
         },
         fileKey('app-b'),
       ],
@@ -90,17 +92,70 @@ describe('API_KEYS_FILE', () => {
         digest: SHA256_ABC,
         limits: { requests_per_min: 600, chars_per_day: 1_000_000, max_batch_items: 500 },
         weight: 3,
-        webhookSecret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=',
+        webhookSecret: WHSEC,
       },
       { name: 'app-b', digest: sha256('app-b'), limits: {}, weight: 1 },
     ]);
   });
 
-  it('refuses a file that names no key, or is not JSON', () => {
+  it('reads the same keys from YAML as from JSON', () => {
+    const yaml = [
+      '# two apps',
+      'keys:',
+      '  - name: app-a',
+      `    secret: "sha256:${SHA256_ABC}"`,
+      '    limits: { requests_per_min: 600, chars_per_day: 1000000, max_batch_items: 500 }',
+      '    weight: 3',
+      `    webhook_secret: ${WHSEC}`,
+      '  - name: app-b',
+      `    secret: sha256:${sha256('app-b')}`,
+      '',
+    ].join('\n');
+    const json = JSON.stringify({
+      keys: [
+        {
+          name: 'app-a',
+          secret: `sha256:${SHA256_ABC}`,
+          limits: { requests_per_min: 600, chars_per_day: 1_000_000, max_batch_items: 500 },
+          weight: 3,
+          webhook_secret: WHSEC,
+        },
+        fileKey('app-b'),
+      ],
+    });
+    expect(parseApiKeysFile(yaml)).toEqual(parseApiKeysFile(json));
+  });
+
+  it('refuses a file that names no key, or is neither JSON nor YAML (naming the line, not its text)', () => {
     expect(refusal(() => parseApiKeysFile('{"keys": []}'))).toEqual(['API_KEYS_FILE: names no key']);
-    expect(refusal(() => parseApiKeysFile('keys:\n  - name: a\n'))).toEqual([
-      'API_KEYS_FILE: is not valid JSON (YAML is not supported at run time)',
+    expect(refusal(() => parseApiKeysFile('keys: []\n'))).toEqual(['API_KEYS_FILE: names no key']);
+    const broken = refusal(() => parseApiKeysFile('keys:\n  - name: a\n    secret: [sha256:hidden-value\n'));
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatch(/^API_KEYS_FILE: is neither JSON nor valid YAML \([A-Z_]+ at line \d+\)$/);
+    expect(refusal(() => parseApiKeysFile('keys:\n  - name: a\n  - name: a\nkeys: []\n'))).toEqual([
+      'API_KEYS_FILE: is neither JSON nor valid YAML (DUPLICATE_KEY at line 4)',
     ]);
+    expect(refusal(() => parseApiKeysFile('just text'))).toEqual([
+      'API_KEYS_FILE: Invalid input: expected object, received string',
+    ]);
+  });
+
+  it('refuses a webhook secret not in the whsec_ form (per-key secrets never had the plain one)', () => {
+    const problems = refusal(() =>
+      parseApiKeysFile(
+        JSON.stringify({
+          keys: [
+            { ...fileKey('a'), webhook_secret: 'a-plain-secret-of-32-characters!' },
+            { ...fileKey('b'), webhook_secret: 'whsec_c2hvcnQ=' },
+          ],
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      'API_KEYS_FILE.keys[0].webhook_secret: must be whsec_<base64 of at least 24 random bytes>',
+      'API_KEYS_FILE.keys[1].webhook_secret: must be whsec_ followed by the base64 of at least 24 random bytes (e.g. whsec_$(openssl rand -base64 32))',
+    ]);
+    expect(problems.join(' ')).not.toContain('a-plain-secret');
   });
 
   it('refuses a plain or malformed secret, naming the entry, never the value', () => {
@@ -177,6 +232,17 @@ describe('loadConfig: tenants and the cache scope', () => {
     expect(loadConfig({ CACHE_SCOPE: 'tenant' }).CACHE_SCOPE).toBe('tenant');
   });
 
+  it('reads API_KEYS_FILE in YAML', () => {
+    const path = join(dir, 'keys.yaml');
+    writeFileSync(
+      path,
+      `keys:\n  - name: app-y\n    secret: sha256:${sha256('app-y')}\n    limits:\n      chars_per_day: 10\n`,
+    );
+    expect(loadConfig({ API_KEYS_FILE: path }).TENANTS).toEqual([
+      { name: 'app-y', digest: sha256('app-y'), limits: { chars_per_day: 10 }, weight: 1 },
+    ]);
+  });
+
   it('reads API_KEYS_FILE once, at load', () => {
     const path = join(dir, 'keys.json');
     writeFileSync(path, JSON.stringify({ keys: [{ ...fileKey('app-a'), weight: 2 }] }));
@@ -209,5 +275,14 @@ describe('isLoopbackHost (the open-mode warning)', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost'])
       expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['0.0.0.0', '::', '10.0.0.5', 'example.com']) expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('isTenantName', () => {
+  it('accepts what a tenant may be named, nothing that could reach into another Redis key', () => {
+    for (const name of ['open', 'key-ba7816bf', 'app-a', 'A.b_c-1'])
+      expect(isTenantName(name), name).toBe(true);
+    for (const name of ['', 'a:b', 'a b', '-a', 'a*', 'x'.repeat(65)])
+      expect(isTenantName(name), name).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import type { FailurePolicy } from './failure-policy.js';
 import { classifyProviderError, type ProviderFailure } from '../provider/classify-provider-error.js';
 import type { Translator } from '../provider/google-translator.js';
 import { translateIsolating } from '../provider/translate-isolating.js';
+import type { UsageStore } from '../../shared/usage/usage-store.js';
 
 export interface BatchChunkProcessorDeps {
   translator: Translator;
@@ -30,6 +31,8 @@ export interface BatchChunkProcessorDeps {
   failures: FailurePolicy;
   /** Called once, by whichever chunk finished the batch. */
   onFinal: (state: BatchState) => Promise<void>;
+  /** The batch owner's usage: the characters billed for a chunk, before it settles. @default none (not counted) */
+  usage?: Pick<UsageStore, 'recordBilled'>;
 }
 
 export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
@@ -61,6 +64,7 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
         outcomes = data.texts.map(() => failed(failure));
       }
     }
+    if (claim === 'go') await recordChunkBilled(deps, data, outcomes);
     // 'abandon' settles with no results: the chunk started before a cancel and is retried after it.
     const results: [number, StoredResult][] = [];
     outcomes.forEach((result, k) => {
@@ -89,6 +93,33 @@ async function translateChunk(translator: Translator, data: BatchChunkJobData): 
           ...(o.translation.detectedSource ? { d: o.translation.detectedSource } : {}),
         }
       : failed(o.failure),
+  );
+}
+
+/**
+ * Counts the chunk's translated characters for the batch's owner, before the chunk settles (so a
+ * finished batch's usage includes all of it). Repeats of a text in the batch are not in the chunk:
+ * the API counted them as `cached`.
+ */
+async function recordChunkBilled(
+  deps: BatchChunkProcessorDeps,
+  data: BatchChunkJobData,
+  outcomes: StoredResult[],
+): Promise<void> {
+  if (!deps.usage) return;
+  let owner: string | undefined;
+  try {
+    owner = await deps.store.owner(data.batch_id);
+  } catch (err) {
+    // Counting must not fail the chunk: the settle below meets the same Redis and retries if need be.
+    deps.logger.warn({ batchId: data.batch_id, err: (err as Error).message }, 'usage not counted');
+    return;
+  }
+  if (owner === undefined) return;
+  deps.usage.recordBilled(
+    data.texts,
+    data.texts.map(() => owner),
+    (i) => outcomes[i] !== undefined && !('e' in outcomes[i]),
   );
 }
 

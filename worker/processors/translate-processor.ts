@@ -16,6 +16,7 @@ import {
 import type { Translation } from '../../shared/schemas.js';
 import type { Logger } from '../../shared/logger.js';
 import { jobTextHashes, type TranslationCache } from '../../shared/translation-cache.js';
+import type { UsageStore } from '../../shared/usage/usage-store.js';
 import { finalError, type FailurePolicy } from './failure-policy.js';
 import { classifyProviderError } from '../provider/classify-provider-error.js';
 import type { Translator } from '../provider/google-translator.js';
@@ -31,6 +32,11 @@ export interface TranslateProcessorDeps {
   cache: { store: TranslationCache; providerId: string };
   /** PROVIDER_BATCHING=false: one provider request per text. @default true */
   batching?: boolean;
+  /**
+   * Each key's usage: the characters billed for its texts, on the connection that completes the
+   * job (flushed before the job completes). @default none (not counted)
+   */
+  usage?: Pick<UsageStore, 'recordBilled'>;
 }
 
 export function createTranslateProcessor(deps: TranslateProcessorDeps) {
@@ -45,6 +51,7 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
     try {
       const outcomes = await translateIsolating(deps.translator, data, deps.batching ?? true);
       deps.failures.succeeded();
+      if (data.owners) deps.usage?.recordBilled(data.texts, data.owners, (i) => outcomes[i]!.ok);
       const refused = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
       // Every text refused: the job fails as a whole, like a job of one text would.
       if (refused.length === outcomes.length) throw failForGood(finalError(refused[0]!, true));
