@@ -13,6 +13,7 @@ import type { ReleaseRegistry } from '../shared/release-registry.js';
 import { createBatchChunkProcessor, settleAbandonedChunk } from './processors/batch-chunk-processor.js';
 import { createWebhookProcessor, type WebhookDeliveryOptions } from './processors/deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
+import type { CheckedTranslator } from './protection/checked-translation.js';
 import { FailurePolicy } from './processors/failure-policy.js';
 import { QuotaBackoff } from './processors/quota-backoff.js';
 import type { ConsumerOptions } from './worker-options.js';
@@ -42,9 +43,11 @@ export function createBatchWorkers(deps: {
   options: BatchWorkerOptions;
   logger: Logger;
   translator: Translator;
+  /** Text protection, shared with the sync consumer. */
+  checked: CheckedTranslator;
   releasers: ReleaseRegistry;
 }): BatchWorkers {
-  const { options, logger, translator, releasers } = deps;
+  const { options, logger, translator, checked, releasers } = deps;
   const { consumer } = options;
   const connection = createRedis(consumer.redisUrl, 'blocking');
   releasers.add('redis (batch)', () => connection.disconnect());
@@ -72,6 +75,7 @@ export function createBatchWorkers(deps: {
   };
   const processor = createBatchChunkProcessor({
     translator,
+    checked,
     store,
     logger,
     failures: new FailurePolicy({

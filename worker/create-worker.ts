@@ -24,6 +24,9 @@ import { QuotaBackoff } from './processors/quota-backoff.js';
 import { createTranslateProcessor } from './processors/translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 import { compileWorkerOptions } from './worker-options.js';
+import { CheckedTranslator } from './protection/checked-translation.js';
+import { CompiledGlossaries } from './protection/compiled-glossaries.js';
+import type { GlossaryReader } from '../shared/glossaries/glossary-reader.js';
 
 export interface TranslationWorker {
   worker: Worker;
@@ -39,9 +42,16 @@ export interface CreateWorkerDeps {
   logger: Logger;
   /** Defaults to the Google client built from config. */
   translator?: Translator;
+  /** The tenants' glossaries (shared/glossaries/). Absent: jobs naming a glossary fail their items with `not_found`. */
+  glossaries?: GlossaryReader;
 }
 
-export function createTranslationWorker({ config, logger, translator }: CreateWorkerDeps): TranslationWorker {
+export function createTranslationWorker({
+  config,
+  logger,
+  translator,
+  glossaries,
+}: CreateWorkerDeps): TranslationWorker {
   const options = compileWorkerOptions(config);
   const { consumer } = options;
   const releasers = new ReleaseRegistry(logger);
@@ -59,7 +69,18 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
     ),
     providerBatcherOptions(config),
   );
-  const batch = createBatchWorkers({ options: options.batch, logger, translator: provider, releasers });
+  // Text protection (issue 13) in front of the chain, one for both consumers.
+  const checked = new CheckedTranslator({
+    events,
+    ...(glossaries ? { glossaries: new CompiledGlossaries(glossaries) } : {}),
+  });
+  const batch = createBatchWorkers({
+    options: options.batch,
+    logger,
+    translator: provider,
+    checked,
+    releasers,
+  });
   const cache = {
     // On BullMQ's own connection: a job's cache writes and the end of its in-flight marks are sent
     // before the job's completion on the same socket, so Redis applies them first without the job
@@ -72,6 +93,7 @@ export function createTranslationWorker({ config, logger, translator }: CreateWo
   releasers.add('translate queue (rate limit)', () => queue.close());
   const processor = createTranslateProcessor({
     translator: provider,
+    checked,
     logger,
     failures: new FailurePolicy({
       rateLimit: (ms) => queue.rateLimit(ms),
