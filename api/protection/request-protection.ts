@@ -32,21 +32,26 @@ export function protectionShape(fields: ProtectionFields): ProtectionShape {
 type IcuParser = typeof import('../../shared/text-protection/icu-message.js');
 let icuParser: Promise<IcuParser> | undefined;
 
+/** Why an ICU message does not parse (the parser's message), or undefined when it does. */
+export type IcuCheck = (message: string) => string | undefined;
+
 /**
- * Why an ICU message does not parse (the parser's message), or undefined when it does. The parser
- * (@formatjs) is loaded on the first ICU request: API memory is measured, and most never need it.
+ * Loads the ICU check. The parser (@formatjs) is loaded on the first ICU request: API memory is
+ * measured, and most deployments never need it.
  */
-export async function icuProblem(message: string): Promise<string | undefined> {
+export async function loadIcuCheck(): Promise<IcuCheck> {
   const { parseIcuMessage, IcuSyntaxError } = await (icuParser ??= import(
     '../../shared/text-protection/icu-message.js'
   ));
-  try {
-    parseIcuMessage(message);
-    return undefined;
-  } catch (err) {
-    if (err instanceof IcuSyntaxError) return err.message;
-    throw err;
-  }
+  return (message) => {
+    try {
+      parseIcuMessage(message);
+      return undefined;
+    } catch (err) {
+      if (err instanceof IcuSyntaxError) return err.message;
+      throw err;
+    }
+  };
 }
 
 /**

@@ -39,7 +39,7 @@ import type { ItemIds } from './item-ids.js';
 import type { RequestPacker } from './request-packer.js';
 import { redisCall } from '../redis-call.js';
 import { activeTraceparent, otel } from '../../shared/tracing.js';
-import { glossaryRef, icuProblem, protectionShape } from '../protection/request-protection.js';
+import { glossaryRef, loadIcuCheck, protectionShape } from '../protection/request-protection.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
 
@@ -228,7 +228,7 @@ export function toJobText(request: TranslateRequest): { text: string } & Transla
 
 /** 400 with the parser's message for an ICU message that does not parse. */
 async function checkIcu(text: string): Promise<void> {
-  const problem = await icuProblem(text);
+  const problem = (await loadIcuCheck())(text);
   if (problem !== undefined) {
     throw new ValidationError(
       [{ path: 'body.src_text', message: problem }],
