@@ -32,12 +32,24 @@ describe('text protection (batches)', () => {
           format: 'icu',
         },
         { src_text: 'Run `make` in **the root**', tgt_lang: 'fr', src_lang: 'en', format: 'markdown' },
-        { src_text: '<p>Hi <b>%s</b></p>', tgt_lang: 'fr', src_lang: 'en', format: 'html', placeholders: 'auto' },
+        {
+          src_text: '<p>Hi <b>%s</b></p>',
+          tgt_lang: 'fr',
+          src_lang: 'en',
+          format: 'html',
+          placeholders: 'auto',
+        },
       ],
     });
     expect(batch).toMatchObject({ status: 'completed', total: 5, completed: 5, failed: 0 });
     expect(batch.items).toEqual([
-      { index: 0, src_text: 'Hello {name}', tgt_lang: 'fr', status: 'completed', tgt_text: '[fr] Hello {name}' },
+      {
+        index: 0,
+        src_text: 'Hello {name}',
+        tgt_lang: 'fr',
+        status: 'completed',
+        tgt_text: '[fr] Hello {name}',
+      },
       {
         index: 1,
         ref: 'ph',
@@ -119,7 +131,9 @@ describe('text protection (batches)', () => {
 
   it('an item failing its checks twice fails with unsafe_output; with on_unsafe "return" it completes with qa', async () => {
     stack.emulator.dropProtectedSpans(2);
-    const failing = await run({ items: [{ src_text: 'Pay ${amount}', tgt_lang: 'fr', placeholders: 'auto' }] });
+    const failing = await run({
+      items: [{ src_text: 'Pay ${amount}', tgt_lang: 'fr', placeholders: 'auto' }],
+    });
     expect(failing).toMatchObject({ status: 'completed_with_errors', completed: 0, failed: 1 });
     expect(failing.items).toEqual([
       {
