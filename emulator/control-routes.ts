@@ -58,7 +58,9 @@ export function controlRoutes(
       }
     }
     if (name === 'drop-protected' && method === 'POST' && spanFault) {
-      const body = parseBody('application/json', await readBody(req, MAX_OPTIONS_BYTES)) as { count?: unknown };
+      const body = parseBody('application/json', await readBody(req, MAX_OPTIONS_BYTES)) as {
+        count?: unknown;
+      };
       if (typeof body?.count !== 'number' || !Number.isInteger(body.count) || body.count < 0) {
         return sendJson(res, 400, { error: { code: 400, message: 'count must be an integer >= 0' } });
       }

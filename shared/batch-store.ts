@@ -47,8 +47,7 @@ export interface StoredItem {
 
 /** `q`: the checks' report of a checked text (`qa` in results). */
 export type StoredResult =
-  | { t: string; d?: string; q?: QaReport }
-  | { e: { code: string; message: string; details?: ErrorDetail[] } };
+  { t: string; d?: string; q?: QaReport } | { e: { code: string; message: string; details?: ErrorDetail[] } };
 
 export interface BatchState {
   id: string;

@@ -44,17 +44,32 @@ export const glossaryName = z
  * the text is translated as before, unchecked, and its answer has no `qa`.
  */
 export const protectionFields = {
-  format: requestFormat.optional(),
-  /** `"auto"`: every kind but `colon`; or the kinds to protect. */
+  format: requestFormat.optional().meta({
+    description:
+      'text (default) or html as the provider knows them; icu: an ICU MessageFormat message (only its literal text is translated; arguments, plural/select keys, `#` and tags are kept and checked); markdown: a CommonMark/GFM document (only prose is translated; code, URLs, HTML and front matter are kept byte for byte and checked).',
+  }),
   placeholders: z
     .union([z.literal('auto'), z.array(placeholderKind).min(1, 'must name at least one kind')])
-    .optional(),
-  glossary: glossaryName.optional(),
-  /** What a result that fails its checks does: fail with `unsafe_output` (default), or come back with `qa`. */
-  on_unsafe: z.enum(['fail', 'return']).optional(),
+    .optional()
+    .meta({
+      description:
+        'Placeholders to protect: "auto" (every kind but colon) or a list of kinds. Protected spans come back exactly, as many times as sent, or the result is unsafe.',
+    }),
+  glossary: glossaryName.optional().meta({
+    description:
+      "The name of one of the caller's glossaries: each source term found (whole words, longest first) is protected and replaced by its target. 404 when the caller has none of that name.",
+  }),
+  on_unsafe: z.enum(['fail', 'return']).optional().meta({
+    description:
+      'A checked result that fails its checks twice (the second time with the strict method): fail (default) answers 502 unsafe_output; return answers the text with qa.ok false and the issues.',
+  }),
 };
 /** A glossary at one version, as a job names it (shared/provider-request/shape.ts GlossaryRef). */
-export const glossaryRef = z.object({ owner: z.string().min(1), name: glossaryName, version: z.string().min(1) });
+export const glossaryRef = z.object({
+  owner: z.string().min(1),
+  name: glossaryName,
+  version: z.string().min(1),
+});
 
 /**
  * The protection settings a job (sync or chunk) carries, resolved by the API: sorted placeholder
@@ -101,7 +116,11 @@ export const qaIssue = z.object({ kind: z.string(), message: z.string() });
 export type QaIssue = z.infer<typeof qaIssue>;
 
 /** `qa` of a checked result: `{"ok": true}`, or (with `"on_unsafe": "return"`) what failed. */
-export const qaReport = z.object({ ok: z.boolean(), issues: z.array(qaIssue).optional() });
+export const qaReport = z.object({ ok: z.boolean(), issues: z.array(qaIssue).optional() }).meta({
+  id: 'Qa',
+  description:
+    'Present when the text was protected and checked (format icu/markdown, placeholders or a glossary): ok, or (on_unsafe "return") the checks that failed.',
+});
 export type QaReport = z.infer<typeof qaReport>;
 
 /** One text's translation, as the cache stores it; `qa` only when the text was checked. */

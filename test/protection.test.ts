@@ -6,8 +6,10 @@
  * and `qa` are seen failing for real.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protectionExamplePairs } from '../api/openapi/protection-examples.js';
 import { protectionChecks, protectionIssues } from '../worker/metrics.js';
-import { postJson, startStack, type Stack } from './helpers/stack.js';
+import { responseChecker } from './helpers/openapi-responses.js';
+import { getJson, postJson, startStack, type Stack } from './helpers/stack.js';
 
 const JOB_ID = /^[A-Za-z0-9_-]{62}$/;
 
@@ -17,7 +19,9 @@ async function count(
   labels: Record<string, string>,
 ): Promise<number> {
   const { values } = await counter.get();
-  const match = values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  const match = values.find((v) =>
+    Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
+  );
   return match?.value ?? 0;
 }
 
@@ -86,7 +90,7 @@ describe('text protection (sync)', () => {
   });
 
   it('ICU: an invalid message is 400 validation_failed with the parser message, before any job', async () => {
-    const before = stack.emulator.stats().translateRequests;
+    const before = stack.emulator.stats().requests;
     const res = await translate({ src_text: '{count, plural, one {# file}', format: 'icu' });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -96,7 +100,7 @@ describe('text protection (sync)', () => {
         details: [{ path: 'body.src_text', message: 'MISSING_OTHER_CLAUSE at offset 28' }],
       },
     });
-    expect(stack.emulator.stats().translateRequests).toBe(before);
+    expect(stack.emulator.stats().requests).toBe(before);
   });
 
   it('Markdown: code, URLs, front matter and HTML stay byte for byte; headings, lists and tables keep their structure', async () => {
@@ -234,6 +238,24 @@ describe('text protection (sync)', () => {
     expect(plainAgain.body).toEqual({ ...plain.body, job_id: null, cached: true });
     const bracesAgain = await translate({ src_text: text, placeholders: ['braces'] });
     expect(bracesAgain.body).toEqual({ ...braces.body, job_id: null, cached: true });
+  });
+
+  it('the OpenAPI examples are real answers, and every protection answer is documented', async () => {
+    const checker = responseChecker((await getJson(`${stack.url}/openapi.json`)).body);
+    for (const { request, response } of protectionExamplePairs) {
+      const res = await postJson(`${stack.url}/v1/translate`, request);
+      // Another test may have cached the same text: job_id and cached aside, the answer is the example.
+      const { job_id: _id, cached: _cached, ...answer } = res.body;
+      expect(res.status).toBe(200);
+      expect(answer).toEqual(response);
+      expect(checker.check('post', '/v1/translate', res.status, res.body, 'application/json')).toEqual([]);
+    }
+    stack.emulator.dropProtectedSpans(2);
+    const unsafe = await translate({ src_text: 'Go {x}', placeholders: ['braces'] });
+    expect(unsafe.status).toBe(502);
+    expect(checker.check('post', '/v1/translate', 502, unsafe.body, 'application/json')).toEqual([]);
+    const missing = await translate({ src_text: 'Go', glossary: 'none' });
+    expect(checker.check('post', '/v1/translate', 404, missing.body, 'application/json')).toEqual([]);
   });
 
   it('a request without protection fields is answered exactly as before (no qa)', async () => {

@@ -107,7 +107,9 @@ export function recordWorkerMetrics(events: EventBus): void {
   });
   events.on('quota:waited', ({ seconds }) => quotaWait.observe(seconds));
   events.on('protection:checked', ({ format, outcome }) => protectionChecks.inc({ format, outcome }));
-  events.on('protection:issue', ({ kind, attempt }) => protectionIssues.inc({ kind, attempt: String(attempt) }));
+  events.on('protection:issue', ({ kind, attempt }) =>
+    protectionIssues.inc({ kind, attempt: String(attempt) }),
+  );
   events.on('job:completed', ({ queue, job }) => {
     jobsCompleted.inc({ queue });
     if (job.finishedOn) jobLatency.observe({ queue }, Math.max(0, job.finishedOn - job.timestamp) / 1000);

@@ -71,7 +71,8 @@ export function parseBatchRequest(
       const icu = request.format === 'icu' ? icuCheck?.(parsed.data) : undefined;
       if (icu !== undefined) return report(index, `body.src_texts.${index}`, icu);
       const { src_texts: _texts, tgt_langs: _langs, callback_url: _url, ...common } = request;
-      for (const tgt of request.tgt_langs) items.push(toStored({ ...common, src_text: parsed.data, tgt_lang: tgt }));
+      for (const tgt of request.tgt_langs)
+        items.push(toStored({ ...common, src_text: parsed.data, tgt_lang: tgt }));
     });
   }
 

@@ -40,9 +40,8 @@ export type IcuCheck = (message: string) => string | undefined;
  * measured, and most deployments never need it.
  */
 export async function loadIcuCheck(): Promise<IcuCheck> {
-  const { parseIcuMessage, IcuSyntaxError } = await (icuParser ??= import(
-    '../../shared/text-protection/icu-message.js'
-  ));
+  const { parseIcuMessage, IcuSyntaxError } = await (icuParser ??=
+    import('../../shared/text-protection/icu-message.js'));
   return (message) => {
     try {
       parseIcuMessage(message);

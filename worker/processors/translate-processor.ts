@@ -50,7 +50,9 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       deps.failures.succeeded();
       // An unsafe output quotes the caller's text in its details: it stays in the item's result,
       // never in the job's failedReason (which is logged).
-      const refused = outcomes.flatMap((o) => (o.ok || o.failure.code === 'unsafe_output' ? [] : [o.failure]));
+      const refused = outcomes.flatMap((o) =>
+        o.ok || o.failure.code === 'unsafe_output' ? [] : [o.failure],
+      );
       // Every text refused: the job fails as a whole, like a job of one text would.
       if (refused.length === outcomes.length) throw failForGood(finalError(refused[0]!, true));
       const results: TranslateItemResult[] = [];

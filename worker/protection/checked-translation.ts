@@ -68,7 +68,11 @@ export class CheckedTranslator {
    */
   translate(translator: Translator, request: CheckedRequest, together = true): Promise<CheckedOutcome[]> {
     if (!isChecked(request)) {
-      return translateIsolating(translator, providerRequest(request, request.texts, textFormat(request)), together);
+      return translateIsolating(
+        translator,
+        providerRequest(request, request.texts, textFormat(request)),
+        together,
+      );
     }
     return this.translateChecked(translator, request, together);
   }
@@ -133,7 +137,9 @@ export class CheckedTranslator {
         throw err;
       }
     });
-    const outputs = prepared.map((p) => ('providerTexts' in p ? new Array<string>(p.providerTexts.length) : []));
+    const outputs = prepared.map((p) =>
+      'providerTexts' in p ? new Array<string>(p.providerTexts.length) : [],
+    );
     const failures: (ProviderFailure | undefined)[] = [];
     const detected: (string | undefined)[] = [];
     const groups = new Map<TextFormat, { texts: string[]; at: [k: number, j: number][] }>();

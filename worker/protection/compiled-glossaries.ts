@@ -10,7 +10,10 @@ import type { CompiledGlossary, GlossaryEntry, GlossaryOptions } from '../../sha
 /** Glossaries held at once; past it the least recently used goes (each holds its terms). */
 const MAX_HELD = 200;
 
-export type CompileGlossary = (entries: readonly GlossaryEntry[], options: GlossaryOptions) => CompiledGlossary;
+export type CompileGlossary = (
+  entries: readonly GlossaryEntry[],
+  options: GlossaryOptions,
+) => CompiledGlossary;
 
 interface Held {
   version: string;
