@@ -19,6 +19,9 @@ export type ProtectionShape = Pick<Shape, 'placeholders' | 'on_unsafe'> & { form
  * `on_unsafe` counts only on a checked shape, and only `return` is recorded (fail is the default).
  */
 export function protectionShape(fields: ProtectionFields): ProtectionShape {
+  // Most requests name none of these: they pay one check, no allocation beyond the result.
+  if (fields.placeholders === undefined && fields.glossary === undefined && fields.on_unsafe === undefined)
+    return { format: fields.format ?? 'text' };
   const kinds = resolvePlaceholderKinds(fields.placeholders);
   const shape: ProtectionShape = {
     format: fields.format ?? 'text',

@@ -144,7 +144,8 @@ export class CheckedTranslator {
     const detected: (string | undefined)[] = [];
     const groups = new Map<TextFormat, { texts: string[]; at: [k: number, j: number][] }>();
     prepared.forEach((p, k) => {
-      if (!('providerTexts' in p)) return;
+      // A text with no prose (an ICU message of arguments only) sends nothing.
+      if (!('providerTexts' in p) || p.providerTexts.length === 0) return;
       let group = groups.get(p.providerFormat);
       if (!group) groups.set(p.providerFormat, (group = { texts: [], at: [] }));
       p.providerTexts.forEach((text, j) => {
