@@ -23,7 +23,8 @@ describe('text protection (batches)', () => {
   it('a batch mixing formats and settings: each item protected and checked as it asked', async () => {
     const batch = await run({
       items: [
-        { src_text: 'Hello {name}', tgt_lang: 'fr', src_lang: 'en' },
+        { src_text: 'Hello', tgt_lang: 'fr', src_lang: 'en' },
+        { src_text: 'Hello', tgt_lang: 'fr', src_lang: 'en', format: 'markdown' },
         { src_text: 'Hello {name}', tgt_lang: 'fr', src_lang: 'en', placeholders: ['braces'], ref: 'ph' },
         {
           src_text: '{count, plural, one {# new message} other {# new messages}}',
@@ -41,17 +42,20 @@ describe('text protection (batches)', () => {
         },
       ],
     });
-    expect(batch).toMatchObject({ status: 'completed', total: 5, completed: 5, failed: 0 });
+    expect(batch).toMatchObject({ status: 'completed', total: 6, completed: 6, failed: 0 });
     expect(batch.items).toEqual([
-      {
-        index: 0,
-        src_text: 'Hello {name}',
-        tgt_lang: 'fr',
-        status: 'completed',
-        tgt_text: '[fr] Hello {name}',
-      },
+      // The same text in two formats: two chunks, and only the checked one carries qa.
+      { index: 0, src_text: 'Hello', tgt_lang: 'fr', status: 'completed', tgt_text: 'Bonjour' },
       {
         index: 1,
+        src_text: 'Hello',
+        tgt_lang: 'fr',
+        status: 'completed',
+        tgt_text: 'Bonjour',
+        qa: { ok: true },
+      },
+      {
+        index: 2,
         ref: 'ph',
         src_text: 'Hello {name}',
         tgt_lang: 'fr',
@@ -60,7 +64,7 @@ describe('text protection (batches)', () => {
         qa: { ok: true },
       },
       {
-        index: 2,
+        index: 3,
         src_text: '{count, plural, one {# new message} other {# new messages}}',
         tgt_lang: 'fr',
         status: 'completed',
@@ -68,7 +72,7 @@ describe('text protection (batches)', () => {
         qa: { ok: true },
       },
       {
-        index: 3,
+        index: 4,
         src_text: 'Run `make` in **the root**',
         tgt_lang: 'fr',
         status: 'completed',
@@ -76,7 +80,7 @@ describe('text protection (batches)', () => {
         qa: { ok: true },
       },
       {
-        index: 4,
+        index: 5,
         src_text: '<p>Hi <b>%s</b></p>',
         tgt_lang: 'fr',
         status: 'completed',
