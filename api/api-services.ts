@@ -25,6 +25,7 @@ import { startQueueDepthSampler } from './queue-depth-sampler.js';
 import { itemIdsLoader, type ItemIds } from './sync/item-ids.js';
 import { RequestPacker } from './sync/request-packer.js';
 import { TranslationService } from './sync/translation-service.js';
+import type { GlossaryReader } from '../shared/glossaries/glossary-reader.js';
 
 export interface ApiServices {
   /** The producer connection: fails fast, so a request gets 503 at once while Redis is away. */
@@ -52,6 +53,8 @@ export function buildApiServices(
   options: ApiOptions,
   logger: Logger,
   releasers: ReleaseRegistry,
+  /** The tenants' glossaries, read by sync and batch requests that name one. */
+  glossaries?: GlossaryReader,
 ): ApiServices {
   const { prefix } = options;
   // Auto-pipelining writes every command of one event-loop turn in one go: under load that is one
@@ -110,6 +113,7 @@ export function buildApiServices(
     openWaits,
     tracing: options.tracing,
     events,
+    ...(glossaries ? { glossaries } : {}),
   });
   releasers.add(
     'open waits metric',
@@ -128,6 +132,7 @@ export function buildApiServices(
       releasers,
       events,
       openWaits,
+      ...(glossaries ? { glossaries } : {}),
     });
     return batchService;
   };
