@@ -4,7 +4,7 @@
  * Peak RSS of the API and the worker, and every request must get 200.
  */
 import { measure, type Bench } from '../measure.js';
-import { startService } from '../processes.js';
+import { startBaseline, startService, type Target } from '../processes.js';
 import type { Row } from '../report.js';
 
 const NAME = '7 memory';
@@ -23,16 +23,30 @@ export async function memory(bench: Bench): Promise<void> {
   await waiting(bench, `${WAITING} waiting, one job each`, `${SETUP}, API PROVIDER_BATCHING=false`, {
     PROVIDER_BATCHING: 'false',
   });
+  // Information only: what V8's own heap sizing costs. The API on V8's defaults, and the floor any
+  // Node server pays for 5,000 open requests: the bare baseline server (no queue, no Express).
+  await waiting(bench, `${WAITING} waiting, V8 defaults`, `${SETUP}, API API_OPTIMIZE_FOR_SIZE=false`, {
+    API_OPTIMIZE_FOR_SIZE: 'false',
+  });
+  await hold(bench, `${WAITING} waiting, bare node server`, 'bare http server (V8 defaults), 3000 ms', () =>
+    startBaseline(3000),
+  );
 }
 
-async function waiting(bench: Bench, label: string, setup: string, apiEnv: Record<string, string>) {
-  const service = await startService(bench, bench.emulator, { apiEnv });
+async function hold(bench: Bench, label: string, setup: string, start: () => Promise<Target>) {
+  const target = await start();
   try {
-    const where = { scenario: NAME, path: label, setup };
-    return await measure(bench, where, service, { connections: WAITING, amount: WAITING });
+    return await measure(bench, { scenario: NAME, path: label, setup }, target, {
+      connections: WAITING,
+      amount: WAITING,
+    });
   } finally {
-    await service.close();
+    await target.close();
   }
+}
+
+function waiting(bench: Bench, label: string, setup: string, apiEnv: Record<string, string>) {
+  return hold(bench, label, setup, () => startService(bench, bench.emulator, { apiEnv }));
 }
 
 function judge(bench: Bench, row: Row): void {

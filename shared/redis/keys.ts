@@ -22,6 +22,8 @@
  * | `P:ratelimit:<client>`      | string | a client's request count in its current minute          |
  * | `P:auth-failures:<g>:<ip>`  | string | failed secret attempts of a client IP at guard `g`      |
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
+ * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
+ * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
  */
@@ -114,5 +116,18 @@ export class RedisKeys {
   /** `day`: the UTC date, `YYYY-MM-DD`. */
   budgetDay(day: string): string {
     return `${this.prefix}:budget:${day}`;
+  }
+
+  /**
+   * A glossary of tenant `owner` (shared/glossaries/glossary-store.ts). Owner and glossary names
+   * allow no `:` (shared/tenants.ts, shared/glossaries/glossary-schema.ts), so keys never collide.
+   */
+  glossary(owner: string, name: string): string {
+    return `${this.prefix}:glossary:${owner}:${name}`;
+  }
+
+  /** The names of tenant `owner`'s glossaries, so listing needs no SCAN. */
+  glossaryIndex(owner: string): string {
+    return `${this.prefix}:glossaries:${owner}`;
   }
 }
