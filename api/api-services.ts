@@ -27,6 +27,8 @@ import { startQueueDepthSampler } from './queue-depth-sampler.js';
 import { itemIdsLoader, type ItemIds } from './sync/item-ids.js';
 import { RequestPacker } from './sync/request-packer.js';
 import { TranslationService } from './sync/translation-service.js';
+import type { GlossaryReader } from '../shared/glossaries/glossary-reader.js';
+import { GlossaryStore } from '../shared/glossaries/glossary-store.js';
 
 export interface ApiServices {
   /** The producer connection: fails fast, so a request gets 503 at once while Redis is away. */
@@ -61,11 +63,14 @@ export function buildApiServices(
   options: ApiOptions,
   logger: Logger,
   releasers: ReleaseRegistry,
+  /** The tenants' glossaries, read by sync and batch requests that name one. @default the Redis store */
+  glossaryReader?: GlossaryReader,
 ): ApiServices {
   const { prefix } = options;
   // Auto-pipelining writes every command of one event-loop turn in one go: under load that is one
   // socket write for hundreds of requests' cache reads and job adds instead of one each.
   const redis = createRedis(options.redisUrl, 'producer', { enableAutoPipelining: true });
+  const glossaries = glossaryReader ?? new GlossaryStore(redis, prefix);
   // Domain parts report what happened on this bus; the metrics subscribe (api/metrics.ts).
   const events = new EventBus();
   recordApiMetrics(events);
@@ -123,6 +128,7 @@ export function buildApiServices(
     openWaits,
     tracing: options.tracing,
     events,
+    glossaries,
   });
   releasers.add(
     'open waits metric',
@@ -142,6 +148,7 @@ export function buildApiServices(
       releasers,
       events,
       openWaits,
+      glossaries,
     });
     return batchService;
   };

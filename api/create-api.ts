@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import type { GlossaryReader } from '../shared/glossaries/glossary-reader.js';
 import { ReleaseRegistry } from '../shared/release-registry.js';
 import { CLOSE_STEP_MS } from '../shared/timeout.js';
 import { compileApiOptions } from './api-options.js';
@@ -30,10 +31,19 @@ export interface Api {
   close(): Promise<void>;
 }
 
-export function createApi({ config, logger }: { config: Config; logger: Logger }): Api {
+export function createApi({
+  config,
+  logger,
+  glossaries,
+}: {
+  config: Config;
+  logger: Logger;
+  /** The tenants' glossaries (shared/glossaries/). @default none: a request naming one gets 404 */
+  glossaries?: GlossaryReader;
+}): Api {
   const options = compileApiOptions(config);
   const releasers = new ReleaseRegistry(logger);
-  const services = buildApiServices(options, logger, releasers);
+  const services = buildApiServices(options, logger, releasers, glossaries);
   const { translations, queueDepth, dashboard, waiter } = services;
   const app = createApp({
     options: options.app,

@@ -35,7 +35,8 @@ app.post('/v1/translate', ...jsonBody(config.MAX_BODY_BYTES), async (req, res) =
   const [translation] = await translator.translate({
     texts: [data.text],
     target: data.target,
-    format: data.format,
+    // The baseline is plain translation: protected formats go through the service only.
+    format: data.format === 'html' ? 'html' : 'text',
     ...(data.source ? { source: data.source } : {}),
   });
   const body: TranslateResponse = {

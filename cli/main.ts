@@ -14,7 +14,7 @@ import { InputError } from './read-input.js';
 import { DetectInputError, detectCommand, languagesCommand } from './language-commands.js';
 
 const USAGE = `usage:
-  cli batch <file> --to en,ja [--from ko] [--format text|html] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--batch-size 10000] [--no-progress]
+  cli batch <file> --to en,ja [--from ko] [--format text|html|icu|markdown] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--batch-size 10000] [--no-progress]
       <file>: .jsonl (strings or {"src_text","ref"?,"tgt_lang"?}), .csv (header with src_text or text, ref?) or text lines
   cli translate "text" --to en [--from ko] [--url http://127.0.0.1:3000] [--api-key KEY]
   cli languages [--target en] [--url http://127.0.0.1:3000] [--api-key KEY]

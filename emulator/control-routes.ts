@@ -6,6 +6,7 @@
  * - `POST /__emulator/reset` → `{ ok: true }`
  * - `GET  /__emulator/options` → EmulatorSettings
  * - `POST /__emulator/options` with RuntimeOptions JSON → EmulatorSettings (400 on bad options)
+ * - `POST /__emulator/drop-protected` with `{"count": N}` → `{ remaining }` (protected-span-fault.ts)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorOptionsError, type RuntimeOptions } from './emulator-options.js';
@@ -14,6 +15,7 @@ import { googleErrors } from './google-errors.js';
 import { sendJson } from './json-response.js';
 import { parseBody, readBody } from './request-params.js';
 import type { RuntimeSettings } from './runtime-settings.js';
+import type { ProtectedSpanFault } from './protected-span-fault.js';
 
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -27,7 +29,11 @@ export type ControlHandler = (
   url: URL,
 ) => Promise<void>;
 
-export function controlRoutes(stats: StatsRecorder, settings: RuntimeSettings): ControlHandler {
+export function controlRoutes(
+  stats: StatsRecorder,
+  settings: RuntimeSettings,
+  spanFault?: ProtectedSpanFault,
+): ControlHandler {
   return async (name, req, res, url) => {
     const method = req.method ?? 'GET';
     if (name === 'health' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
@@ -50,6 +56,15 @@ export function controlRoutes(stats: StatsRecorder, settings: RuntimeSettings): 
         if (!(err instanceof EmulatorOptionsError)) throw err;
         return sendJson(res, 400, { error: { code: 400, message: err.message, problems: err.problems } });
       }
+    }
+    if (name === 'drop-protected' && method === 'POST' && spanFault) {
+      const body = parseBody('application/json', await readBody(req, MAX_OPTIONS_BYTES)) as {
+        count?: unknown;
+      };
+      if (typeof body?.count !== 'number' || !Number.isInteger(body.count) || body.count < 0) {
+        return sendJson(res, 400, { error: { code: 400, message: 'count must be an integer >= 0' } });
+      }
+      return sendJson(res, 200, { remaining: spanFault.set(body.count) });
     }
     throw googleErrors.notFound();
   };

@@ -23,6 +23,7 @@ import { BASE_PATH, googleRouteOf, googleRoutes, type GoogleHandler } from './go
 import { GoogleApiError, googleErrors } from './google-errors.js';
 import { sendError } from './json-response.js';
 import { RuntimeSettings } from './runtime-settings.js';
+import { ProtectedSpanFault } from './protected-span-fault.js';
 
 export { BASE_PATH };
 
@@ -42,6 +43,8 @@ export interface Emulator {
   /** Changes behaviour at run time (also `POST /__emulator/options`); throws EmulatorOptionsError. */
   setOptions(partial: RuntimeOptions): EmulatorSettings;
   settings(): EmulatorSettings;
+  /** The next `count` html translate requests lose their `translate="no"` content (protected-span-fault.ts). */
+  dropProtectedSpans(count: number): void;
   /** Stops listening and ends every connection, hung and keep-alive ones included. Idempotent. */
   close(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const config = parseOptions(emulatorOptionsSchema, options);
   const stats = new StatsRecorder(config.logSize, config.maxSeenTexts);
   const settings = new RuntimeSettings(config);
+  const spanFault = new ProtectedSpanFault();
   // Aborted by close(), so requests sleeping through `latencyMs` do not keep the process alive.
   const closing = new AbortController();
   // Thousands of concurrent sleeps each listen on it; that is expected, not a leak.
@@ -61,9 +65,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     apiKey: config.apiKey,
     stats,
     settings,
+    spanFault,
     closing: closing.signal,
   });
-  const server = createServer(dispatch(google, controlRoutes(stats, settings)));
+  const server = createServer(dispatch(google, controlRoutes(stats, settings, spanFault)));
   // Longer than the client's keep-alive idle time, so pooled sockets are reused, not raced.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -83,6 +88,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     resetStats: () => stats.reset(),
     setOptions: (partial: RuntimeOptions) => settings.setOptions(partial),
     settings: () => settings.current(),
+    dropProtectedSpans: (count) => void spanFault.set(count),
     close: closeOnce(server, closing),
   };
 }

@@ -20,6 +20,7 @@ import { GoogleApiError, googleErrors } from './google-errors.js';
 import { sendError, sendJson } from './json-response.js';
 import { credentials, paramsFromSearch, parseBody, readBody, type Params } from './request-params.js';
 import type { RuntimeSettings } from './runtime-settings.js';
+import type { ProtectedSpanFault } from './protected-span-fault.js';
 
 export const BASE_PATH = '/language/translate/v2';
 
@@ -44,6 +45,8 @@ export interface GoogleRoutesDeps {
   apiKey: string | undefined;
   stats: StatsRecorder;
   settings: RuntimeSettings;
+  /** Drops protected html content from answers while set (tests of text protection). */
+  spanFault?: ProtectedSpanFault;
   /** Aborted when the emulator closes: requests sleeping through the latency stop. */
   closing: AbortSignal;
 }
@@ -124,6 +127,7 @@ async function translate(deps: GoogleRoutesDeps, params: Params, res: ServerResp
       throw faultError(fault);
     }
     const body = translateBody(parseTranslate(texts, params, deps.limits), settings.habits);
+    deps.spanFault?.apply(entry.format ?? undefined, body.data.translations);
     entry.status = 200;
     stats.recordTranslate(entry);
     sendJson(res, 200, body);

@@ -5,7 +5,7 @@
  *   provider request (≤ 128 segments, ≤ BATCH_CHUNK_MAX_CHARS); one BullMQ job each.
  */
 import { z } from 'zod';
-import { cleanText, languageCode, textFormat } from './schemas.js';
+import { cleanText, languageCode, protectionFields, qaReport } from './schemas.js';
 
 /** `src_lang` absent or "auto" means: let the provider detect it. */
 const srcLang = z.union([z.literal('auto'), languageCode]).optional();
@@ -19,7 +19,7 @@ export function batchItemSchema(maxChars: number) {
     src_text: cleanText(maxChars),
     tgt_lang: languageCode,
     src_lang: srcLang,
-    format: textFormat.optional(),
+    ...protectionFields,
     ref: itemRef.optional(),
   });
 }
@@ -45,7 +45,7 @@ export const batchRequestSchema = z.union([
     src_texts: z.array(z.unknown()).min(1, 'must hold at least one text'),
     tgt_langs: z.array(languageCode).min(1, 'must hold at least one language').max(200),
     src_lang: srcLang,
-    format: textFormat.optional(),
+    ...protectionFields,
     callback_url: callbackUrl.optional(),
   }),
 ]);
@@ -86,7 +86,16 @@ const batchResultItem = z.object({
   status: batchItemStatus,
   tgt_text: z.string().optional(),
   detected_src_lang: z.string().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** Only for items that asked for protection (format icu/markdown, placeholders, glossary). */
+  qa: qaReport.optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      /** For `unsafe_output`: one `{kind, message}` per failed check. */
+      details: z.array(z.object({ kind: z.string().optional(), message: z.string() })).optional(),
+    })
+    .optional(),
 });
 export type BatchResultItem = z.infer<typeof batchResultItem>;
 

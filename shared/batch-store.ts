@@ -14,6 +14,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { BatchResultItem, BatchStatus, BatchStatusResponse } from './batch-schemas.js';
+import type { ErrorDetail } from './errors.js';
+import type { QaReport } from './schemas.js';
+import type { PlaceholderKind } from './text-protection/placeholder-kinds.js';
 import { decodeItemFailure } from './jobs/job-failure.js';
 import { RedisKeys, type BatchKeys } from './redis/keys.js';
 import { redisScripts, type ClaimOutcome, type RedisScripts } from './redis/scripts.js';
@@ -32,11 +35,19 @@ export interface StoredItem {
   /** source language; absent: detect */
   f?: string;
   /** format; absent: text */
-  m?: 'html';
+  m?: 'html' | 'icu' | 'markdown';
+  /** placeholder kinds protected, resolved and sorted; absent: none */
+  p?: PlaceholderKind[];
+  /** glossary name (of the batch's owner); its version is resolved when the batch is accepted */
+  g?: string;
+  /** `on_unsafe: "return"`; absent: fail */
+  u?: 'return';
   r?: string | number;
 }
 
-export type StoredResult = { t: string; d?: string } | { e: { code: string; message: string } };
+/** `q`: the checks' report of a checked text (`qa` in results). */
+export type StoredResult =
+  { t: string; d?: string; q?: QaReport } | { e: { code: string; message: string; details?: ErrorDetail[] } };
 
 export interface BatchState {
   id: string;
@@ -280,5 +291,6 @@ function toResultItem(
     status: 'completed',
     tgt_text: result.t,
     ...(result.d ? { detected_src_lang: result.d } : {}),
+    ...(result.q ? { qa: result.q } : {}),
   };
 }

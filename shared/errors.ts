@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   internal_error: { status: 500, message: 'Internal error.' },
   provider_error: { status: 502, message: 'The translation provider failed.' },
   provider_auth: { status: 502, message: 'The translation provider rejected our credentials.' },
+  /** A protected text whose translation failed its checks twice (issue 13); `details` say what broke. */
+  unsafe_output: { status: 502, message: 'The translation failed its checks.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

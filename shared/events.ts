@@ -76,6 +76,15 @@ export const SERVICE_EVENTS = {
    */
   'quota:waited': payload<{ seconds: number }>(),
 
+  // --- Worker: text protection (worker/protection/) ---
+  /**
+   * A protected text's translation was checked (issue 13), once per text: `ok` on the first try,
+   * `retried` when the strict retry passed, `unsafe` when both failed; `format` is the request's.
+   */
+  'protection:checked': payload<{ format: string; outcome: 'ok' | 'retried' | 'unsafe' }>(),
+  /** One failed check of a protected text, by its stable kind; `attempt` 1 is the first try, 2 the strict retry. */
+  'protection:issue': payload<{ kind: string; attempt: 1 | 2 }>(),
+
   // --- Worker: jobs (every consumer: translate, translate-batch, batch-webhook) ---
   /** A job completed. */
   'job:completed': payload<{ queue: string; job: Job }>(),

@@ -2,13 +2,16 @@
  * Translation cache in Redis. The API reads it before enqueueing (a hit never becomes a job and
  * never reaches Google); the worker writes it after a successful translation. Keys (formed in
  * shared/redis/keys.ts) are a hash of everything that decides the translation: provider, model,
- * source, target, format, text, and in the `tenant` cache scope (CACHE_SCOPE) the tenant, so no
- * key's cache entries or in-flight texts are visible to another key.
+ * source, target, format, text, the protection settings (placeholder kinds, glossary name and
+ * version, `on_unsafe`), and in the `tenant` cache scope (CACHE_SCOPE) the tenant, so no key's
+ * cache entries or in-flight texts are visible to another key. A checked translation that failed
+ * its checks is never cached: the next request gets a fresh attempt.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { providerSettings, type Config } from './config.js';
 import type { TranslateJobData, TranslateJobShape } from './jobs/translate-job.js';
+import { isChecked } from './provider-request/shape.js';
 import { translation, type Translation } from './schemas.js';
 import { RedisKeys } from './redis/keys.js';
 
@@ -23,6 +26,11 @@ export interface CacheKeyParts {
   text: string;
   /** The tenant whose entry this is (`tenant` cache scope); absent: shared by every tenant. */
   tenant?: string;
+  /**
+   * A checked text's protection settings. `on_unsafe` is in it because it decides the item's
+   * outcome, and the hash is also the in-flight mark that identical requests join.
+   */
+  protection?: { placeholders: readonly string[]; glossary: string | null; on_unsafe: string | null };
 }
 
 /** CACHE_SCOPE: `tenant` keys the cache and in-flight marks by tenant; `shared` does not. */
@@ -30,7 +38,7 @@ export type CacheScope = 'tenant' | 'shared';
 
 /** Hex SHA-256 of the parts; also the in-flight deduplication id of the job. */
 export function translationHash(parts: CacheKeyParts): string {
-  const fields = [
+  const fields: unknown[] = [
     parts.provider,
     parts.model ?? '',
     parts.source ?? 'auto',
@@ -38,7 +46,10 @@ export function translationHash(parts: CacheKeyParts): string {
     parts.format,
     parts.text,
   ];
-  // Shared entries keep the hash they had before tenants existed, so a deployed cache stays valid.
+  // Unchecked entries keep the hash they had before protection existed, and shared ones the hash
+  // they had before tenants existed, so a deployed cache stays valid. An object never equals a
+  // tenant's name in JSON, so the two cannot be confused.
+  if (parts.protection !== undefined) fields.push(parts.protection);
   if (parts.tenant !== undefined) fields.push(parts.tenant);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
@@ -65,6 +76,15 @@ export function jobCacheParts(
     text,
     ...(shape.source ? { source: shape.source } : {}),
     ...(tenant !== undefined ? { tenant } : {}),
+    ...(isChecked(shape)
+      ? {
+          protection: {
+            placeholders: shape.placeholders ?? [],
+            glossary: shape.glossary ? `${shape.glossary.name}@${shape.glossary.version}` : null,
+            on_unsafe: shape.on_unsafe ?? null,
+          },
+        }
+      : {}),
   };
 }
 

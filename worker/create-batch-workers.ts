@@ -15,6 +15,7 @@ import { UsageStore } from '../shared/usage/usage-store.js';
 import { createBatchChunkProcessor, settleAbandonedChunk } from './processors/batch-chunk-processor.js';
 import { createWebhookProcessor, type WebhookDeliveryOptions } from './processors/deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
+import type { CheckedTranslator } from './protection/checked-translation.js';
 import { FailurePolicy } from './processors/failure-policy.js';
 import { QuotaBackoff } from './processors/quota-backoff.js';
 import type { ConsumerOptions } from './worker-options.js';
@@ -44,11 +45,13 @@ export function createBatchWorkers(deps: {
   options: BatchWorkerOptions;
   logger: Logger;
   translator: Translator;
+  /** Text protection, shared with the sync consumer. */
+  checked: CheckedTranslator;
   releasers: ReleaseRegistry;
   /** Where billed characters are reported (`usage:counted`). @default none (nothing emitted) */
   events?: EventBus;
 }): BatchWorkers {
-  const { options, logger, translator, releasers, events } = deps;
+  const { options, logger, translator, checked, releasers, events } = deps;
   const { consumer } = options;
   const connection = createRedis(consumer.redisUrl, 'blocking');
   releasers.add('redis (batch)', () => connection.disconnect());
@@ -76,6 +79,7 @@ export function createBatchWorkers(deps: {
   };
   const processor = createBatchChunkProcessor({
     translator,
+    checked,
     store,
     logger,
     failures: new FailurePolicy({

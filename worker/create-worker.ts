@@ -27,6 +27,10 @@ import { QuotaBackoff } from './processors/quota-backoff.js';
 import { createTranslateProcessor } from './processors/translate-processor.js';
 import { createBatchWorkers, type BatchWorkers } from './create-batch-workers.js';
 import { compileWorkerOptions } from './worker-options.js';
+import { CheckedTranslator } from './protection/checked-translation.js';
+import { CompiledGlossaries } from './protection/compiled-glossaries.js';
+import type { GlossaryReader } from '../shared/glossaries/glossary-reader.js';
+import { GlossaryStore } from '../shared/glossaries/glossary-store.js';
 
 export interface TranslationWorker {
   worker: Worker;
@@ -46,6 +50,8 @@ export interface CreateWorkerDeps {
   translator?: Translator;
   /** Detect and languages calls; defaults to the Google client built from config. */
   languageProvider?: LanguageProvider;
+  /** The tenants' glossaries (shared/glossaries/). @default the Redis store on the worker's connection */
+  glossaries?: GlossaryReader;
 }
 
 export function createTranslationWorker({
@@ -53,6 +59,7 @@ export function createTranslationWorker({
   logger,
   translator,
   languageProvider,
+  glossaries,
 }: CreateWorkerDeps): TranslationWorker {
   const options = compileWorkerOptions(config);
   const { consumer } = options;
@@ -72,10 +79,16 @@ export function createTranslationWorker({
     new InstrumentedTranslator(quota, { tracing: options.tracing, events }),
     providerBatcherOptions(config),
   );
+  // Text protection (issue 13) in front of the chain, one for both consumers.
+  const checked = new CheckedTranslator({
+    events,
+    glossaries: new CompiledGlossaries(glossaries ?? new GlossaryStore(connection, consumer.prefix)),
+  });
   const batch = createBatchWorkers({
     options: options.batch,
     logger,
     translator: provider,
+    checked,
     releasers,
     events,
   });
@@ -103,6 +116,7 @@ export function createTranslationWorker({
   releasers.add('translate queue (rate limit)', () => queue.close());
   const processor = createTranslateProcessor({
     translator: provider,
+    checked,
     logger,
     failures: new FailurePolicy({
       rateLimit: (ms) => queue.rateLimit(ms),

@@ -90,6 +90,22 @@ export const quotaWait = new Histogram({
   registers: [workerRegistry],
 });
 
+/** Protected texts checked (issue 13), by request format and outcome: ok, retried, unsafe. */
+export const protectionChecks = new Counter({
+  name: 'translation_protection_checks_total',
+  help: 'Protected texts whose translation was checked, by format and outcome (ok, retried, unsafe).',
+  labelNames: ['format', 'outcome'] as const,
+  registers: [workerRegistry],
+});
+
+/** Failed checks by kind (placeholder_missing, icu_key_changed, ...) and attempt (1, or 2: the strict retry). */
+export const protectionIssues = new Counter({
+  name: 'translation_protection_issues_total',
+  help: 'Failed checks of protected texts, by issue kind and attempt (1, or 2 for the strict retry).',
+  labelNames: ['kind', 'attempt'] as const,
+  registers: [workerRegistry],
+});
+
 /**
  * Subscribes the worker metrics to one worker instance's events. Once per bus: a second
  * subscription of the same bus would count everything twice.
@@ -104,6 +120,10 @@ export function recordWorkerMetrics(events: EventBus): void {
   events.on('usage:counted', ({ key, billed }) => {
     if (billed > 0) keyCharacters.inc({ key, kind: 'billed' }, billed);
   });
+  events.on('protection:checked', ({ format, outcome }) => protectionChecks.inc({ format, outcome }));
+  events.on('protection:issue', ({ kind, attempt }) =>
+    protectionIssues.inc({ kind, attempt: String(attempt) }),
+  );
   events.on('job:completed', ({ queue, job }) => {
     jobsCompleted.inc({ queue });
     if (job.finishedOn) jobLatency.observe({ queue }, Math.max(0, job.finishedOn - job.timestamp) / 1000);

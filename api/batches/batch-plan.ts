@@ -1,5 +1,6 @@
 /**
- * Turns the items of a batch into chunk jobs: identical texts of one shape are translated once,
+ * Turns the items of a batch into chunk jobs: identical texts of one shape (languages, format and
+ * protection settings) are translated once,
  * and the distinct texts of each shape are packed (shared/provider-request/pack.ts) into provider
  * requests of at most 128 segments and `maxChars` characters.
  */
@@ -8,7 +9,7 @@ import type { StoredItem } from '../../shared/batch-store.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import { packLimits } from '../../shared/provider-request/limits.js';
 import { PackingQueue } from '../../shared/provider-request/pack.js';
-import { shapeKey, type Shape } from '../../shared/provider-request/shape.js';
+import { shapeKey, type GlossaryRef, type Shape } from '../../shared/provider-request/shape.js';
 
 export type PlannedChunk = Omit<BatchChunkJobData, 'batch_id'>;
 
@@ -18,10 +19,25 @@ interface ShapeTexts {
   texts: Map<string, number[]>;
 }
 
-export function planChunks(items: readonly StoredItem[], maxChars: number): PlannedChunk[] {
+/**
+ * @param glossaries the glossaries the items name (`g`), at the versions looked up when the batch
+ *   was accepted.
+ */
+export function planChunks(
+  items: readonly StoredItem[],
+  maxChars: number,
+  glossaries: ReadonlyMap<string, GlossaryRef> = new Map(),
+): PlannedChunk[] {
   const groups = new Map<string, ShapeTexts>();
   items.forEach((item, index) => {
-    const shape: Shape = { target: item.t, source: item.f, format: item.m ?? 'text' };
+    const shape: Shape = {
+      target: item.t,
+      source: item.f,
+      format: item.m ?? 'text',
+      placeholders: item.p,
+      glossary: item.g === undefined ? undefined : glossaries.get(item.g),
+      on_unsafe: item.u,
+    };
     const key = shapeKey(shape);
     let group = groups.get(key);
     if (!group) {
@@ -45,6 +61,9 @@ export function planChunks(items: readonly StoredItem[], maxChars: number): Plan
         target: shape.target,
         ...(shape.source ? { source: shape.source } : {}),
         format: shape.format,
+        ...(shape.placeholders ? { placeholders: [...shape.placeholders] } : {}),
+        ...(shape.glossary ? { glossary: shape.glossary } : {}),
+        ...(shape.on_unsafe ? { on_unsafe: shape.on_unsafe } : {}),
         texts: pack.map(([text]) => text),
         indexes: pack.map(([, at]) => at),
       });

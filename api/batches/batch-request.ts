@@ -9,6 +9,7 @@ import { batchItemSchema, batchRequestSchema, type BatchItem } from '../../share
 import { cleanText } from '../../shared/schemas.js';
 import type { StoredItem } from '../../shared/batch-store.js';
 import { validate } from '../http/validate.js';
+import { protectionShape, type IcuCheck } from '../protection/request-protection.js';
 
 /** Details listed in a 400; the message still counts every bad item. */
 const MAX_DETAILS = 100;
@@ -18,9 +19,14 @@ export interface ParsedBatch {
   callbackUrl?: string;
 }
 
+/**
+ * @param icuCheck checks items of format `icu` (a message that does not parse is a bad item); the
+ *   caller loads it only for a body that has such items (`asksForIcu`). Without it they are not checked.
+ */
 export function parseBatchRequest(
   body: unknown,
   config: Pick<Config, 'MAX_BATCH_ITEMS' | 'MAX_TEXT_CHARS'>,
+  icuCheck?: IcuCheck,
 ): ParsedBatch {
   const request = validate(batchRequestSchema, body);
   const count =
@@ -50,6 +56,8 @@ export function parseBatchRequest(
         }
         return;
       }
+      const icu = parsed.data.format === 'icu' ? icuCheck?.(parsed.data.src_text) : undefined;
+      if (icu !== undefined) return report(index, `body.items.${index}.src_text`, icu);
       items.push(toStored(parsed.data));
     });
   } else {
@@ -60,16 +68,11 @@ export function parseBatchRequest(
         for (const issue of parsed.error.issues) report(index, `body.src_texts.${index}`, issue.message);
         return;
       }
-      for (const tgt of request.tgt_langs) {
-        items.push(
-          toStored({
-            src_text: parsed.data,
-            tgt_lang: tgt,
-            src_lang: request.src_lang,
-            format: request.format,
-          }),
-        );
-      }
+      const icu = request.format === 'icu' ? icuCheck?.(parsed.data) : undefined;
+      if (icu !== undefined) return report(index, `body.src_texts.${index}`, icu);
+      const { src_texts: _texts, tgt_langs: _langs, callback_url: _url, ...common } = request;
+      for (const tgt of request.tgt_langs)
+        items.push(toStored({ ...common, src_text: parsed.data, tgt_lang: tgt }));
     });
   }
 
@@ -84,12 +87,23 @@ export function parseBatchRequest(
   return { items, ...(request.callback_url ? { callbackUrl: request.callback_url } : {}) };
 }
 
+/** Whether a batch body has items of format `icu` (then the ICU check is loaded before parsing). */
+export function asksForIcu(body: unknown): boolean {
+  const b = body as { format?: unknown; items?: unknown } | null;
+  if (b?.format === 'icu') return true;
+  return Array.isArray(b?.items) && b.items.some((item) => (item as { format?: unknown })?.format === 'icu');
+}
+
 function toStored(item: BatchItem): StoredItem {
+  const { format, placeholders, on_unsafe } = protectionShape(item);
   return {
     s: item.src_text,
     t: item.tgt_lang,
     ...(item.src_lang && item.src_lang !== 'auto' ? { f: item.src_lang } : {}),
-    ...(item.format === 'html' ? { m: 'html' as const } : {}),
+    ...(format !== 'text' ? { m: format } : {}),
+    ...(placeholders ? { p: [...placeholders] } : {}),
+    ...(item.glossary !== undefined ? { g: item.glossary } : {}),
+    ...(on_unsafe ? { u: on_unsafe } : {}),
     ...(item.ref !== undefined ? { r: item.ref } : {}),
   };
 }

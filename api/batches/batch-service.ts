@@ -11,7 +11,13 @@ import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { batchChunkJob } from '../../shared/jobs/batch-chunk-job.js';
 import { MAX_RESULTS_PAGE, type BatchResultsResponse } from '../../shared/batch-schemas.js';
-import { BatchStore, isFinal, ownsBatch, type BatchState } from '../../shared/batch-store.js';
+import {
+  BatchStore,
+  isFinal,
+  ownsBatch,
+  type BatchState,
+  type StoredItem,
+} from '../../shared/batch-store.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import type { Config } from '../../shared/config.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../../shared/errors.js';
@@ -27,7 +33,10 @@ import { EventStreamSlots, type EventStreamLimits } from '../admission/event-str
 import type { OpenWaits } from '../admission/open-waits.js';
 import { BatchWatchers } from './batch-watchers.js';
 import { streamBatchEvents } from './batch-events.js';
-import { parseBatchRequest } from './batch-request.js';
+import { asksForIcu, parseBatchRequest } from './batch-request.js';
+import type { GlossaryReader } from '../../shared/glossaries/glossary-reader.js';
+import type { GlossaryRef } from '../../shared/provider-request/shape.js';
+import { glossaryRef, loadIcuCheck } from '../protection/request-protection.js';
 import { planChunks } from './batch-plan.js';
 import { redisCall } from '../redis-call.js';
 import type { ReleaseRegistry } from '../../shared/release-registry.js';
@@ -67,6 +76,8 @@ export interface BatchServiceDeps {
   releasers: ReleaseRegistry;
   /** MAX_OPEN_WAITS, shared with sync waits: a batch `Prefer: wait` holds a place. @default no bound */
   openWaits?: OpenWaits;
+  /** The tenants' glossaries (items naming one get its version). @default none: every name is 404 */
+  glossaries?: GlossaryReader;
 }
 
 export class BatchService {
@@ -108,7 +119,9 @@ export class BatchService {
   async submit(body: unknown, tenant: Tenant, idempotencyKey?: string): Promise<BatchState> {
     const { options } = this.deps;
     const owner = tenant.name;
-    const parsed = parseBatchRequest(body, batchLimits(options.limits, tenant));
+    const icuCheck = asksForIcu(body) ? await loadIcuCheck() : undefined;
+    const parsed = parseBatchRequest(body, batchLimits(options.limits, tenant), icuCheck);
+    const glossaries = await this.glossaryRefs(parsed.items, owner);
     if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl, tenant);
 
     const id = randomUUID();
@@ -132,7 +145,7 @@ export class BatchService {
         return await this.awaitCreated(claim.batchId, owner);
       }
     }
-    const chunks = planChunks(parsed.items, options.chunkMaxChars);
+    const chunks = planChunks(parsed.items, options.chunkMaxChars, glossaries);
     const now = Date.now();
     const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
     try {
@@ -305,6 +318,17 @@ export class BatchService {
       const timer = setTimeout(done, ms);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+
+  /** The glossaries the items name, at their current versions; 404 for a name the owner does not have. */
+  private async glossaryRefs(items: readonly StoredItem[], owner: string): Promise<Map<string, GlossaryRef>> {
+    const names = new Set<string>();
+    for (const item of items) if (item.g !== undefined) names.add(item.g);
+    const refs = new Map<string, GlossaryRef>();
+    for (const name of names) {
+      refs.set(name, await this.redisCall(() => glossaryRef(this.deps.glossaries, owner, name)));
+    }
+    return refs;
   }
 
   private async checkCallbackUrl(url: string, tenant: Tenant): Promise<void> {

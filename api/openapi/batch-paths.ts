@@ -10,7 +10,7 @@ import {
   batchResultsResponse,
   batchStatusResponse,
 } from '../../shared/batch-schemas.js';
-import { cleanText, languageCode, textFormat, uuid } from '../../shared/schemas.js';
+import { cleanText, languageCode, protectionFields, uuid } from '../../shared/schemas.js';
 import { error, json, preferHeader, requestIdHeader } from './openapi-parts.js';
 import { v1Access } from './security-schemes.js';
 
@@ -34,13 +34,13 @@ function batchRequest(config: Config) {
         src_texts: z.array(cleanText(config.MAX_TEXT_CHARS)).min(1),
         tgt_langs: z.array(languageCode).min(1).max(200),
         src_lang: z.union([z.literal('auto'), languageCode]).optional(),
-        format: textFormat.optional(),
+        ...protectionFields,
         callback_url: z.url().optional(),
       }),
     ])
     .meta({
       id: 'BatchRequest',
-      description: `Either \`items\`, or \`src_texts\` × \`tgt_langs\`; at most MAX_BATCH_ITEMS items after expansion.`,
+      description: `Either \`items\`, or \`src_texts\` × \`tgt_langs\`; at most MAX_BATCH_ITEMS items after expansion. The protection fields (\`format\`, \`placeholders\`, \`glossary\`, \`on_unsafe\`) go on each item, or at the top level of the \`src_texts\` form for every text; an item that fails its checks fails with \`unsafe_output\` (or completes with \`qa\`, as on POST /v1/translate).`,
     });
 }
 
@@ -71,8 +71,11 @@ function registerSubmit(
         content: json(batchFinishedResponse.meta({ id: 'BatchFinished' })),
       },
       202: { description: 'Accepted.', content: json(batchAcceptedResponse.meta({ id: 'BatchAccepted' })) },
-      400: error('`validation_failed` (`details[].index` names bad items) or `invalid_json`.'),
+      400: error(
+        '`validation_failed` (`details[].index` names bad items, an ICU message that does not parse among them) or `invalid_json`.',
+      ),
       ...unauthorized,
+      404: error("`not_found`: an item names a `glossary` that is not one of the caller's."),
       413: error('`batch_too_large` or `payload_too_large`.'),
       415: error('`unsupported_media_type`.'),
       422: error('`idempotency_key_reused`: the Idempotency-Key was used for a different request.'),

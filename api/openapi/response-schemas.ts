@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../shared/errors.js';
-import { jobId, jobStatus, type JobResponse, type TranslateResponse } from '../../shared/schemas.js';
+import {
+  jobId,
+  jobStatus,
+  qaReport,
+  type JobResponse,
+  type TranslateResponse,
+} from '../../shared/schemas.js';
 
 export const translateResponse = z
   .object({
@@ -21,6 +27,7 @@ export const translateResponse = z
       .literal(true)
       .optional()
       .meta({ description: 'Present when the translation came from the cache, without a job.' }),
+    qa: qaReport.optional(),
   })
   .meta({ id: 'TranslateResponse' });
 
@@ -33,7 +40,16 @@ export const jobResponse = z
     job_id: jobId,
     status: jobStatus,
     result: translateResponse.optional(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        details: z
+          .array(z.looseObject({ message: z.string() }))
+          .optional()
+          .meta({ description: 'For unsafe_output: one {kind, message} per failed check.' }),
+      })
+      .optional(),
     attempts: z.number().int().min(0),
     created_at: z.iso.datetime(),
     finished_at: z.iso.datetime().optional(),
@@ -52,7 +68,10 @@ export const errorResponse = z
       details: z
         .array(z.looseObject({ path: z.string().optional(), message: z.string() }))
         .optional()
-        .meta({ description: 'One entry per problem (validation errors).' }),
+        .meta({
+          description:
+            'One entry per problem: validation errors (`path`, `message`, `index` for batch items), or for unsafe_output each failed check (`kind`, `message`).',
+        }),
     }),
   })
   .meta({ id: 'Error' });

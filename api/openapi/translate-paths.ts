@@ -4,6 +4,7 @@ import type { Config } from '../../shared/config.js';
 import { jobId, translateRequestSchema } from '../../shared/schemas.js';
 import { error, json, preferHeader, requestIdHeader } from './openapi-parts.js';
 import { jobAcceptedResponse, jobResponse, translateResponse } from './response-schemas.js';
+import { PROTECTION_EXAMPLES, withExamples } from './protection-examples.js';
 import { v1Access } from './security-schemes.js';
 import { z } from 'zod';
 
@@ -15,30 +16,43 @@ export function registerTranslatePaths(registry: OpenAPIRegistry, config: Config
     summary: 'Translate one text',
     description:
       'Enqueues one job and waits for it up to SYNC_WAIT_MS (or what `Prefer: wait=N` asks). ' +
-      'When the wait runs out the answer is 202 with the job id; the job keeps running.',
+      'When the wait runs out the answer is 202 with the job id; the job keeps running. ' +
+      'With `format` icu or markdown, `placeholders` or a `glossary`, the text is protected and its ' +
+      'translation checked before it is returned (`qa`); see the examples.',
     ...(security && { security }),
     request: {
       headers: requestIdHeader.extend({ prefer: preferHeader }),
       body: {
         required: true,
-        content: json(translateRequestSchema(config.MAX_TEXT_CHARS).meta({ id: 'TranslateRequest' })),
+        content: withExamples(
+          json(translateRequestSchema(config.MAX_TEXT_CHARS).meta({ id: 'TranslateRequest' })),
+          PROTECTION_EXAMPLES.request,
+        ),
       },
     },
     responses: {
-      200: { description: 'The translation.', content: json(translateResponse) },
+      200: {
+        description: 'The translation.',
+        content: withExamples(json(translateResponse), PROTECTION_EXAMPLES.response),
+      },
       202: {
         description: 'Still running: poll `Location`.',
         headers: { Location: { schema: { type: 'string' }, description: '/v1/jobs/{id}' } },
         content: json(jobAcceptedResponse),
       },
-      400: error('`validation_failed`, `invalid_json` or `unsupported_language`.'),
+      400: error(
+        '`validation_failed` (also an ICU message that does not parse: `details` has the parser message), `invalid_json` or `unsupported_language`.',
+      ),
       ...unauthorized,
+      404: error("`not_found`: the `glossary` named is not one of the caller's."),
       405: error('`method_not_allowed`.'),
       413: error('`payload_too_large` (over MAX_BODY_BYTES).'),
       415: error('`unsupported_media_type`.'),
       429: error('`rate_limited`, `overloaded` or `budget_exhausted`.'),
       500: error('`internal_error`.'),
-      502: error('`provider_error` or `provider_auth`: the provider failed on every attempt.'),
+      502: error(
+        '`provider_error` or `provider_auth`: the provider failed on every attempt; `unsafe_output`: the translation failed its checks, also when retried (`details`: one `{kind, message}` per failed check).',
+      ),
       503: error('`unavailable`: Redis unreachable or shutting down (with Retry-After).'),
     },
   });

@@ -6,7 +6,8 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, NotFoundError } from '../../shared/errors.js';
+import { AppError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import type { GlossaryReader } from '../../shared/glossaries/glossary-reader.js';
 import { decodeItemFailure, decodeJobFailure, type JobFailure } from '../../shared/jobs/job-failure.js';
 import {
   translateItemResult,
@@ -26,6 +27,7 @@ import { countChars } from '../../shared/provider-request/count-chars.js';
 import {
   type JobResponse,
   type JobStatus,
+  type QaReport,
   type TranslateRequest,
   type TranslateResponse,
   type Translation,
@@ -38,6 +40,7 @@ import type { ItemIds } from './item-ids.js';
 import type { RequestPacker } from './request-packer.js';
 import { redisCall } from '../redis-call.js';
 import { activeTraceparent, otel } from '../../shared/tracing.js';
+import { glossaryRef, loadIcuCheck, protectionShape } from '../protection/request-protection.js';
 
 export type SubmitResult = { kind: 'done'; response: TranslateResponse } | { kind: 'pending'; jobId: string };
 
@@ -65,6 +68,8 @@ export interface TranslationServiceDeps {
   tracing?: boolean;
   /** Where submits, cache hits and misses and joins are reported. @default none (nothing emitted) */
   events?: EventBus;
+  /** The tenants' glossaries (a request naming one gets its version). @default none: every name is 404 */
+  glossaries?: GlossaryReader;
 }
 
 export class TranslationService {
@@ -119,6 +124,12 @@ export class TranslationService {
     const { text, ...shape } = toJobText(request);
     const tenant = requester.name;
     const chars = countChars(text);
+    // Protection fields cost nothing here unless a request names an ICU message or a glossary.
+    if (shape.format === 'icu') await checkIcu(text);
+    if (request.glossary) {
+      const { glossaries } = this.deps;
+      shape.glossary = await this.redisCall(() => glossaryRef(glossaries, tenant, request.glossary!));
+    }
     const { budget } = this.deps;
     if (budget?.appliesTo(requester)) await this.redisCall(() => budget.reserve(chars, requester));
     const traceparent = activeTraceparent(otel(this.deps.tracing ?? false));
@@ -218,19 +229,33 @@ function notFound(id: string): NotFoundError {
   return new NotFoundError(`No job ${id} (unknown, or its result has expired).`);
 }
 
-/** A request as one text of a job, with the job's shape. */
+/** A request as one text of a job, with the job's shape (its glossary, if named, is looked up apart). */
 export function toJobText(request: TranslateRequest): { text: string } & TranslateJobShape {
+  const { placeholders, ...protection } = protectionShape(request);
   return {
     text: request.src_text,
     target: request.tgt_lang,
-    format: request.format ?? 'text',
+    ...protection,
+    ...(placeholders ? { placeholders: [...placeholders] } : {}),
     ...(request.src_lang && request.src_lang !== 'auto' ? { source: request.src_lang } : {}),
   };
+}
+
+/** 400 with the parser's message for an ICU message that does not parse. */
+async function checkIcu(text: string): Promise<void> {
+  const problem = (await loadIcuCheck())(text);
+  if (problem !== undefined) {
+    throw new ValidationError(
+      [{ path: 'body.src_text', message: problem }],
+      'src_text is not a valid ICU message.',
+    );
+  }
 }
 
 interface Translated {
   text: string;
   detected?: string;
+  qa?: QaReport;
 }
 
 /** What a response echoes of its request. */
@@ -247,7 +272,10 @@ function itemOutcome(outcome: JobOutcome, index: number): Translated {
       ? { error: decodeJobFailure(outcome.failedReason) }
       : itemResult(outcome.returnvalue, index);
   if (!item) throw new AppError('internal_error');
-  if ('error' in item) throw new AppError(item.error.code, item.error.message);
+  if ('error' in item) {
+    const { code, message, details } = item.error;
+    throw new AppError(code, message, details ? { details } : {});
+  }
   return fromTranslation(item);
 }
 
@@ -264,7 +292,11 @@ function itemResult(returnvalue: unknown, index: number): Translation | { error:
 }
 
 function fromTranslation(result: Translation): Translated {
-  return { text: result.text, ...(result.detected_source ? { detected: result.detected_source } : {}) };
+  return {
+    text: result.text,
+    ...(result.detected_source ? { detected: result.detected_source } : {}),
+    ...(result.qa ? { qa: result.qa } : {}),
+  };
 }
 
 function toResponse(jobId: string | null, echo: Echo, result: Translated): TranslateResponse {
@@ -275,6 +307,7 @@ function toResponse(jobId: string | null, echo: Echo, result: Translated): Trans
     tgt_lang: echo.shape.target,
     tgt_text: result.text,
     ...(result.detected ? { detected_src_lang: result.detected } : {}),
+    ...(result.qa ? { qa: result.qa } : {}),
   };
 }
 

@@ -9,12 +9,12 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { retryingJobOptions } from '../queues.js';
 import { MAX_SEGMENTS_PER_REQUEST } from '../provider-request/limits.js';
-import { languageCode, textFormat } from '../schemas.js';
+import { jobProtectionFields, languageCode, requestFormat } from '../schemas.js';
 
 export const BATCH_CHUNK_JOB_NAME = 'chunk';
 
 /**
- * Payload: distinct texts sharing source, target and format. `indexes[k]` lists the batch items
+ * Payload: distinct texts sharing a shape (source, target, format, protection settings). `indexes[k]` lists the batch items
  * whose text is `texts[k]` (identical texts are translated once).
  */
 export const batchChunkJobData = z
@@ -23,7 +23,9 @@ export const batchChunkJobData = z
     chunk: z.number().int().min(0),
     target: languageCode,
     source: languageCode.optional(),
-    format: textFormat,
+    format: requestFormat,
+    /** Text protection (issue 13), as in a sync job. */
+    ...jobProtectionFields,
     texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
     indexes: z
       .array(z.array(z.number().int().min(0)).min(1))

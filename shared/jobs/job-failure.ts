@@ -9,16 +9,29 @@
  * often, lost lock), becomes the generic `provider_error`, so no internal text reaches a client.
  */
 import { z } from 'zod';
-import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, type ErrorCode, type ErrorDetail } from '../errors.js';
 
-/** A code a client can act on plus a client-safe message. */
+/** A code a client can act on plus a client-safe message, and what broke (`unsafe_output`). */
 export interface JobFailure {
   code: ErrorCode;
   message: string;
+  /** The response's `details`: for `unsafe_output`, one `{kind, message}` per failed check. */
+  details?: ErrorDetail[];
 }
 
+/** A failure's details as read back: only the fields a client may see. */
+const failureDetail = z.object({
+  kind: z.string().optional(),
+  path: z.string().optional(),
+  message: z.string(),
+});
+
 /** What an item-level failure looks like on the wire (read side: any code, checked on decode). */
-export const itemFailure = z.object({ code: z.string(), message: z.string() });
+export const itemFailure = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.array(failureDetail).max(100).optional(),
+});
 
 /** What a failure that cannot be read, or names no known code, is reported as. */
 export const UNKNOWN_FAILURE: Readonly<JobFailure> = Object.freeze({
@@ -44,18 +57,27 @@ export function decodeJobFailure(reason: string | undefined): JobFailure {
   }
 }
 
-/** Encodes an item-level failure: the `error` object of one item's result (only code and message). */
+/** Encodes an item-level failure: the `error` object of one item's result (code, message, details). */
 export function encodeItemFailure(failure: JobFailure): JobFailure {
-  return { code: failure.code, message: failure.message };
+  return {
+    code: failure.code,
+    message: failure.message,
+    ...(failure.details ? { details: failure.details } : {}),
+  };
 }
 
 /** Decodes an item's `error` object as read from Redis; an unknown code is UNKNOWN_FAILURE. */
 export function decodeItemFailure(error: unknown): JobFailure {
   const parsed = itemFailure.safeParse(error);
   if (!parsed.success || !isErrorCode(parsed.data.code)) return { ...UNKNOWN_FAILURE };
-  return { code: parsed.data.code, message: parsed.data.message };
+  const { code, message, details } = parsed.data;
+  return { code, message, ...(details ? { details: details.map(withoutUndefined) } : {}) };
 }
 
 function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CODES, code);
+}
+
+function withoutUndefined(detail: z.infer<typeof failureDetail>): ErrorDetail {
+  return Object.fromEntries(Object.entries(detail).filter(([, v]) => v !== undefined)) as ErrorDetail;
 }

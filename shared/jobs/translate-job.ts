@@ -9,22 +9,24 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { retryingJobOptions } from '../queues.js';
 import { MAX_SEGMENTS_PER_REQUEST } from '../provider-request/limits.js';
-import { languageCode, textFormat, translation } from '../schemas.js';
+import { jobProtectionFields, languageCode, requestFormat, translation } from '../schemas.js';
 import { itemFailure } from './job-failure.js';
 
 export const TRANSLATE_JOB_NAME = 'translate';
 
 /**
- * Payload: the texts of one or more sync requests that share target, source and format (the API
- * packs requests that arrive together into one job; each request is one item, addressed by its
- * index). Absent `source`: detect.
+ * Payload: the texts of one or more sync requests that share a shape (target, source, format and
+ * protection settings: shared/provider-request/shape.ts). The API packs requests that arrive
+ * together into one job; each request is one item, addressed by its index. Absent `source`: detect.
  */
 export const translateJobData = z
   .object({
     texts: z.array(z.string().min(1)).min(1).max(MAX_SEGMENTS_PER_REQUEST),
     target: languageCode,
     source: languageCode.optional(),
-    format: textFormat,
+    format: requestFormat,
+    /** Text protection (issue 13): what the worker protects and checks; all absent, nothing. */
+    ...jobProtectionFields,
     /**
      * The tenant (API key name, shared/tenants.ts) of each text's request, in the order of `texts`:
      * an item is read only by its owner (GET /v1/jobs/{id}). Absent only in jobs queued before
@@ -51,7 +53,10 @@ export const translateJobData = z
 export type TranslateJobData = z.infer<typeof translateJobData>;
 
 /** What the texts of a job share: the shape of its provider request (shared/provider-request/shape.ts). */
-export type TranslateJobShape = Pick<TranslateJobData, 'target' | 'source' | 'format'>;
+export type TranslateJobShape = Pick<
+  TranslateJobData,
+  'target' | 'source' | 'format' | 'placeholders' | 'glossary' | 'on_unsafe'
+>;
 
 /** One item's outcome: its translation, or why the provider refused it (shared/jobs/job-failure.ts). */
 export const translateItemResult = z.union([translation, z.object({ error: itemFailure })]);

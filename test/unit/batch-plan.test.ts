@@ -50,4 +50,43 @@ describe('planChunks', () => {
     const chunks = planChunks(items, 5000);
     expect(chunks.map((c) => c.indexes)).toEqual([[[0], [1]], [[2]], [[3]]]);
   });
+
+  it('groups by protection settings too, and carries them (the glossary at its looked-up version) into the chunk', () => {
+    const items: StoredItem[] = [
+      { s: 'hi', t: 'ja' },
+      { s: 'hi', t: 'ja', p: ['braces'] },
+      { s: 'hi', t: 'ja', p: ['braces'], u: 'return' },
+      { s: 'hi', t: 'ja', m: 'markdown', g: 'terms' },
+      { s: 'ho', t: 'ja', p: ['braces'] },
+    ];
+    const glossaries = new Map([['terms', { owner: 'acme', name: 'terms', version: 'v7' }]]);
+    expect(planChunks(items, 5000, glossaries)).toEqual([
+      { chunk: 0, target: 'ja', format: 'text', texts: ['hi'], indexes: [[0]] },
+      {
+        chunk: 1,
+        target: 'ja',
+        format: 'text',
+        placeholders: ['braces'],
+        texts: ['hi', 'ho'],
+        indexes: [[1], [4]],
+      },
+      {
+        chunk: 2,
+        target: 'ja',
+        format: 'text',
+        placeholders: ['braces'],
+        on_unsafe: 'return',
+        texts: ['hi'],
+        indexes: [[2]],
+      },
+      {
+        chunk: 3,
+        target: 'ja',
+        format: 'markdown',
+        glossary: { owner: 'acme', name: 'terms', version: 'v7' },
+        texts: ['hi'],
+        indexes: [[3]],
+      },
+    ]);
+  });
 });

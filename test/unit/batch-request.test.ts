@@ -214,3 +214,60 @@ describe('parseBatchRequest: the envelope', () => {
     ).toEqual({ items: [{ s: 'a', t: 'en' }], callbackUrl: 'https://example.com/hook' });
   });
 });
+
+describe('parseBatchRequest: text protection fields', () => {
+  it("stores each item's resolved settings, and the top-level ones of the src_texts form on every item", () => {
+    expect(
+      parseBatchRequest(
+        {
+          items: [
+            { src_text: 'a {x}', tgt_lang: 'en', placeholders: ['printf', 'braces'], on_unsafe: 'return' },
+            { src_text: 'b', tgt_lang: 'en', format: 'markdown', glossary: 'terms' },
+            { src_text: 'c', tgt_lang: 'en', format: 'text', on_unsafe: 'return' },
+          ],
+        },
+        config,
+      ).items,
+    ).toEqual([
+      // Sorted kinds; on_unsafe kept only where the text is checked.
+      { s: 'a {x}', t: 'en', p: ['printf', 'braces'], u: 'return' },
+      { s: 'b', t: 'en', m: 'markdown', g: 'terms' },
+      { s: 'c', t: 'en' },
+    ]);
+    expect(
+      parseBatchRequest(
+        { src_texts: ['{n}'], tgt_langs: ['en', 'ja'], format: 'icu', placeholders: 'auto' },
+        config,
+      ).items,
+    ).toEqual([
+      {
+        s: '{n}',
+        t: 'en',
+        m: 'icu',
+        p: ['printf', 'braces', 'double_braces', 'dollar_braces', 'percent_braces', 'html_tags'],
+      },
+      {
+        s: '{n}',
+        t: 'ja',
+        m: 'icu',
+        p: ['printf', 'braces', 'double_braces', 'dollar_braces', 'percent_braces', 'html_tags'],
+      },
+    ]);
+  });
+
+  it('refuses an ICU item the check rejects, with its index', () => {
+    const icuCheck = (message: string) => (message.includes('{') ? undefined : 'EXPECT_ARGUMENT at offset 0');
+    try {
+      parseBatchRequest({ src_texts: ['{n}', 'bad'], tgt_langs: ['en'], format: 'icu' }, config, icuCheck);
+      throw new Error('expected a refusal');
+    } catch (err) {
+      expect((err as AppError).toBody()).toEqual({
+        error: {
+          code: 'validation_failed',
+          message: '1 of 2 items are not valid (indexes 1).',
+          details: [{ path: 'body.src_texts.1', message: 'EXPECT_ARGUMENT at offset 0', index: 1 }],
+        },
+      });
+    }
+  });
+});

@@ -36,7 +36,7 @@ describe('translate job contract', () => {
     ['129 texts', { texts: Array(129).fill('x'), target: 'ja', format: 'text' }],
     ['an empty text', { texts: [''], target: 'ja', format: 'text' }],
     ['a bad language', { texts: ['a'], target: 'j', format: 'text' }],
-    ['a bad format', { texts: ['a'], target: 'ja', format: 'markdown' }],
+    ['a bad format', { texts: ['a'], target: 'ja', format: 'docx' }],
     ['request ids that are not strings', { texts: ['a'], target: 'ja', format: 'text', request_ids: [1] }],
   ])('refuses %s (API: never added; worker: failed without retry)', (_, data) => {
     expect(translateJobData.safeParse(data).success).toBe(false);

@@ -60,6 +60,22 @@ describe('item-level failures ({ error } in a job result, { e } in a batch resul
     expect(decodeItemFailure(stored.error)).toEqual(failure);
   });
 
+  it('carries the details of an unsafe output through both codecs, and only their client fields', () => {
+    const failure = {
+      code: 'unsafe_output' as const,
+      message: 'The translation failed its checks (placeholder_missing), also when retried.',
+      details: [{ kind: 'placeholder_missing', message: '"{name}" is missing' }],
+    };
+    const stored = JSON.parse(JSON.stringify({ error: encodeItemFailure(failure) })) as { error: unknown };
+    expect(decodeItemFailure(stored.error)).toEqual(failure);
+    expect(decodeJobFailure(encodeJobFailure(failure))).toEqual(failure);
+    const extra = { ...failure, details: [{ kind: 'k', message: 'm', secret: 'x' }] };
+    expect(decodeItemFailure(JSON.parse(JSON.stringify(extra)))).toEqual({
+      ...failure,
+      details: [{ kind: 'k', message: 'm' }],
+    });
+  });
+
   it('keeps only code and message (no provider status or kind)', () => {
     const withExtras = { code: 'provider_auth', message: 'm', kind: 'permanent', status: 403 } as const;
     expect(encodeItemFailure(withExtras)).toEqual({ code: 'provider_auth', message: 'm' });

@@ -72,7 +72,7 @@ describe('translateRequestSchema', () => {
 
   it('refuses unknown fields and formats, and names missing ones', () => {
     expect(issues(schema, { src_text: 'hi', tgt_lang: 'en', format: 'md', x: 1 })).toEqual([
-      ['format', 'Invalid option: expected one of "text"|"html"'],
+      ['format', 'Invalid option: expected one of "text"|"html"|"icu"|"markdown"'],
       ['', 'Unrecognized key: "x"'],
     ]);
     expect(issues(schema, {})).toEqual([

@@ -23,6 +23,32 @@ describe('translationHash (cache key and in-flight mark of a text)', () => {
     );
   });
 
+  it('protection settings change the key; an unchecked shape keeps the key it had before them', () => {
+    const shape = { target: 'en', format: 'text' as const };
+    const plain = translationHash(jobCacheParts(PROVIDER, shape, 'hi {x}'));
+    expect(plain).toBe(translationHash({ provider: PROVIDER, target: 'en', format: 'text', text: 'hi {x}' }));
+    const glossary = { owner: 'acme', name: 'terms', version: 'v1' };
+    const variants = [
+      plain,
+      translationHash(jobCacheParts(PROVIDER, { ...shape, placeholders: ['braces'] }, 'hi {x}')),
+      translationHash(jobCacheParts(PROVIDER, { ...shape, placeholders: ['braces', 'printf'] }, 'hi {x}')),
+      translationHash(jobCacheParts(PROVIDER, { ...shape, format: 'markdown' }, 'hi {x}')),
+      translationHash(jobCacheParts(PROVIDER, { ...shape, format: 'icu' }, 'hi {x}')),
+      translationHash(jobCacheParts(PROVIDER, { ...shape, glossary }, 'hi {x}')),
+      translationHash(
+        jobCacheParts(PROVIDER, { ...shape, glossary: { ...glossary, version: 'v2' } }, 'hi {x}'),
+      ),
+      translationHash(jobCacheParts(PROVIDER, { ...shape, glossary, on_unsafe: 'return' }, 'hi {x}')),
+    ];
+    expect(new Set(variants).size).toBe(variants.length);
+    // Another owner's glossary of the same name and content is the same translation.
+    expect(
+      translationHash(
+        jobCacheParts(PROVIDER, { ...shape, glossary: { ...glossary, owner: 'other' } }, 'hi {x}'),
+      ),
+    ).toBe(variants[5]);
+  });
+
   it('an absent source is "auto"; the target is case-insensitive', () => {
     const base = { provider: PROVIDER, target: 'en', format: 'text', text: 'hola' };
     expect(translationHash({ ...base, source: 'auto' })).toBe(translationHash(base));

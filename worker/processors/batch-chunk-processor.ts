@@ -1,6 +1,7 @@
 /**
- * Translates one batch chunk (up to 128 distinct texts sharing source, target and format) with a
- * single provider request, and writes the results of every item those texts stand for.
+ * Translates one batch chunk (up to 128 distinct texts sharing a shape) with a single provider
+ * request (protected and checked when the shape asks: worker/protection/), and writes the results
+ * of every item those texts stand for.
  * - Cancelled batches: a chunk that has not started never reaches the provider (atomic claim).
  * - A permanent 400 must not fail the good texts of a chunk: the bad texts are isolated
  *   (provider/translate-isolating.ts).
@@ -20,11 +21,13 @@ import type { Logger } from '../../shared/logger.js';
 import type { FailurePolicy } from './failure-policy.js';
 import { classifyProviderError, type ProviderFailure } from '../provider/classify-provider-error.js';
 import type { Translator } from '../provider/google-translator.js';
-import { translateIsolating } from '../provider/translate-isolating.js';
 import type { UsageStore } from '../../shared/usage/usage-store.js';
+import type { CheckedTranslator } from '../protection/checked-translation.js';
 
 export interface BatchChunkProcessorDeps {
   translator: Translator;
+  /** Protects and checks the texts of checked shapes (issue 13), as for sync jobs. */
+  checked: CheckedTranslator;
   store: BatchStore;
   logger: Logger;
   /** Requeue, retry or fail after a provider failure; pauses the batch queue on quota answers. */
@@ -51,7 +54,7 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     let outcomes: StoredResult[] = [];
     if (claim === 'go') {
       try {
-        outcomes = await translateChunk(deps.translator, data);
+        outcomes = await translateChunk(deps, data);
         deps.failures.succeeded();
       } catch (err) {
         const failure = classifyProviderError(err);
@@ -79,18 +82,18 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
   };
 }
 
-async function translateChunk(translator: Translator, data: BatchChunkJobData): Promise<StoredResult[]> {
-  const outcomes = await translateIsolating(translator, {
-    texts: data.texts,
-    target: data.target,
-    format: data.format,
-    ...(data.source ? { source: data.source } : {}),
-  });
+async function translateChunk(
+  deps: Pick<BatchChunkProcessorDeps, 'translator' | 'checked'>,
+  data: BatchChunkJobData,
+): Promise<StoredResult[]> {
+  const { batch_id: _batch, chunk: _chunk, indexes: _indexes, ...request } = data;
+  const outcomes = await deps.checked.translate(deps.translator, request);
   return outcomes.map((o) =>
     o.ok
       ? {
           t: o.translation.text,
           ...(o.translation.detectedSource ? { d: o.translation.detectedSource } : {}),
+          ...(o.translation.qa ? { q: o.translation.qa } : {}),
         }
       : failed(o.failure),
   );

@@ -92,5 +92,9 @@ export function finalError(failure: ProviderFailure, permanent: boolean): Error 
 }
 
 function failureReason(failure: ProviderFailure): string {
-  return encodeJobFailure({ code: failure.code, message: failure.message });
+  return encodeJobFailure({
+    code: failure.code,
+    message: failure.message,
+    ...(failure.details ? { details: failure.details } : {}),
+  });
 }

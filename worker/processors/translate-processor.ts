@@ -1,6 +1,7 @@
 /**
- * Translates one sync job: the texts of one or more requests that share target, source and format
- * (the API packs requests that arrive together into one job). Every text gets its own outcome, so a
+ * Translates one sync job: the texts of one or more requests that share a shape (the API packs
+ * requests that arrive together into one job), protected and checked when the shape asks
+ * (worker/protection/). Every text gets its own outcome, so a
  * text the provider refuses fails only its own request.
  * Job data comes from Redis and is untrusted: it is validated again, and a malformed job fails
  * without retry.
@@ -20,11 +21,13 @@ import type { UsageStore } from '../../shared/usage/usage-store.js';
 import { finalError, type FailurePolicy } from './failure-policy.js';
 import { classifyProviderError } from '../provider/classify-provider-error.js';
 import type { Translator } from '../provider/google-translator.js';
-import { translateIsolating } from '../provider/translate-isolating.js';
+import type { CheckedTranslator } from '../protection/checked-translation.js';
 import { jobLogFields } from '../job-log-fields.js';
 
 export interface TranslateProcessorDeps {
   translator: Translator;
+  /** Protects and checks the texts of checked shapes (issue 13); others go to `translator` as they are. */
+  checked: CheckedTranslator;
   logger: Logger;
   /** Requeue, retry or fail after a provider failure; pauses the queue on quota answers. */
   failures: FailurePolicy;
@@ -49,10 +52,14 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
       return err;
     };
     try {
-      const outcomes = await translateIsolating(deps.translator, data, deps.batching ?? true);
+      const outcomes = await deps.checked.translate(deps.translator, data, deps.batching ?? true);
       deps.failures.succeeded();
       if (data.owners) deps.usage?.recordBilled(data.texts, data.owners, (i) => outcomes[i]!.ok);
-      const refused = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
+      // An unsafe output quotes the caller's text in its details: it stays in the item's result,
+      // never in the job's failedReason (which is logged).
+      const refused = outcomes.flatMap((o) =>
+        o.ok || o.failure.code === 'unsafe_output' ? [] : [o.failure],
+      );
       // Every text refused: the job fails as a whole, like a job of one text would.
       if (refused.length === outcomes.length) throw failForGood(finalError(refused[0]!, true));
       const results: TranslateItemResult[] = [];
@@ -63,10 +70,15 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
           results.push({ error: encodeItemFailure(outcome.failure) });
           return;
         }
-        const { text, detectedSource } = outcome.translation;
-        const result: Translation = { text, ...(detectedSource ? { detected_source: detectedSource } : {}) };
+        const { text, detectedSource, qa } = outcome.translation;
+        const result: Translation = {
+          text,
+          ...(detectedSource ? { detected_source: detectedSource } : {}),
+          ...(qa ? { qa } : {}),
+        };
         results.push(result);
-        translated.push([hashes[i]!, result]);
+        // A result that failed its checks is not cached: the next request gets a fresh attempt.
+        if (qa?.ok !== false) translated.push([hashes[i]!, result]);
       });
       // Sent now, before BullMQ completes the job on the same connection: Redis applies it first, so
       // a request sent after this answer finds the cache, never the finished job's in-flight mark,

@@ -5,7 +5,7 @@
  *   A daily quota is `permanent`: it returns only the next day.
  * - `transient`: 5xx, timeouts, network → retry with backoff until attempts run out.
  */
-import type { ErrorCode } from '../../shared/errors.js';
+import type { ErrorCode, ErrorDetail } from '../../shared/errors.js';
 
 export type ProviderFailureKind = 'permanent' | 'rate_limited' | 'transient';
 
@@ -15,6 +15,8 @@ export interface ProviderFailure {
   /** Client-safe: no URLs (they may carry the API key), no upstream bodies. */
   message: string;
   status?: number;
+  /** The response's `details` (what broke, for `unsafe_output` from worker/protection/). */
+  details?: ErrorDetail[];
 }
 
 // Per-minute quotas: they recover within a minute, so the fleet waits and the job is retried.

@@ -21,6 +21,12 @@ export interface ProviderRequest {
   model?: string;
 }
 
+/**
+ * What a provider request's texts share. Text protection (worker/protection/) has already turned
+ * a request's format and settings into this: text or html, nothing else.
+ */
+export type ProviderShape = Omit<ProviderRequest, 'texts'>;
+
 export interface ProviderTranslation {
   text: string;
   detectedSource?: string;

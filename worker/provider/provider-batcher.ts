@@ -17,8 +17,8 @@ import { countChars } from '../../shared/provider-request/count-chars.js';
 import { sendIsolating } from '../../shared/provider-request/isolate.js';
 import { packLimits, type PackLimits } from '../../shared/provider-request/limits.js';
 import { PackingQueue } from '../../shared/provider-request/pack.js';
-import { shapeKey, type Shape } from '../../shared/provider-request/shape.js';
-import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
+import { shapeKey } from '../../shared/provider-request/shape.js';
+import type { ProviderRequest, ProviderShape, ProviderTranslation, Translator } from './google-translator.js';
 import { ProviderConcurrency } from './provider-concurrency.js';
 import { isRefusedForGood, PROBE_TEXT } from './translate-isolating.js';
 
@@ -40,7 +40,7 @@ interface Segment {
 }
 
 interface ShapeQueue {
-  shape: Shape;
+  shape: ProviderShape;
   key: string;
   segments: PackingQueue<Segment>;
   /** Flush due: the window ended or the queue is full. Stays set until the queue is empty. */
@@ -173,13 +173,13 @@ export class ProviderBatcher implements Translator {
   }
 
   /** A pair that worked a moment ago is trusted; otherwise a one-word probe asks Google. */
-  private checkLanguagePair(shape: Shape, key: string): Promise<unknown> {
+  private checkLanguagePair(shape: ProviderShape, key: string): Promise<unknown> {
     const at = this.acceptedAt.get(key);
     if (at !== undefined && Date.now() - at < LANGUAGE_PAIR_TRUST_MS) return Promise.resolve();
     return this.send(shape, [PROBE_TEXT]).then(() => this.acceptedAt.set(key, Date.now()));
   }
 
-  private send(shape: Shape, texts: string[]): Promise<ProviderTranslation[]> {
+  private send(shape: ProviderShape, texts: string[]): Promise<ProviderTranslation[]> {
     return this.slots.run(translateAll, this.inner, { ...shape, texts });
   }
 }
