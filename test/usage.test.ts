@@ -141,6 +141,59 @@ describe('GET /v1/usage with two keys', () => {
     }).toEqual(a.totals);
   });
 
+  it('billed is what the provider was sent for protected texts: prepared html, segments, strict retries', async () => {
+    const from = today();
+    const before = {
+      a: (await usageSince(stack, A, from)).totals,
+      b: (await usageSince(stack, B, from)).totals,
+    };
+    stack.emulator.resetStats();
+    const sync = async (body: Record<string, unknown>, headers: Record<string, string>) =>
+      postJson(`${stack.url}/v1/translate`, { tgt_lang: 'fr', src_lang: 'en', ...body }, headers);
+
+    // A, sync: placeholders auto (sent as escaped html with translate="no" spans), markdown (prose
+    // segments only), and a strict retry forced by dropping the protected spans once.
+    const placeholders = 'Hello {name}, you have %d new messages & more';
+    const markdown = ['# Usage notes', '', 'Read `the docs` at [our site](https://example.com/x).', ''].join(
+      '\n',
+    );
+    const retried = 'Dear {user}, welcome back';
+    expect((await sync({ src_text: placeholders, placeholders: 'auto' }, A)).status).toBe(200);
+    expect((await sync({ src_text: markdown, format: 'markdown' }, A)).status).toBe(200);
+    stack.emulator.dropProtectedSpans(1);
+    const retry = await sync({ src_text: retried, placeholders: ['braces'] }, A);
+    expect([retry.status, retry.body.qa]).toEqual([200, { ok: true }]);
+    // B, a batch (the chunk path) whose first provider request loses its spans: every item is retried.
+    stack.emulator.dropProtectedSpans(1);
+    const batchTexts = ['Pay ${amount} now', 'Send %s to {team}'];
+    const batch = await postJson(
+      `${stack.url}/v1/batches`,
+      { src_texts: batchTexts, tgt_langs: ['de'], src_lang: 'en', placeholders: 'auto' },
+      { ...B, Prefer: 'wait=10' },
+    );
+    expect([batch.status, batch.body.status]).toEqual([200, 'completed']);
+    // B, sync, failing its checks twice: unsafe_output, yet both attempts were sent and billed.
+    stack.emulator.dropProtectedSpans(2);
+    const unsafe = await sync({ src_text: 'Bye {name}', placeholders: ['braces'] }, B);
+    expect([unsafe.status, unsafe.body.error.code]).toEqual([502, 'unsafe_output']);
+
+    const a = (await usageSince(stack, A, from)).totals;
+    const b = (await usageSince(stack, B, from)).totals;
+    const billedA = a.billed - before.a.billed;
+    const billedB = b.billed - before.b.billed;
+    const submittedA = [placeholders, markdown, retried].reduce((n, t) => n + countChars(t), 0);
+    expect([a.requests - before.a.requests, a.submitted - before.a.submitted]).toEqual([3, submittedA]);
+    expect([b.requests - before.b.requests, b.submitted - before.b.submitted]).toEqual([
+      3,
+      countChars(batchTexts.join('')) + countChars('Bye {name}'),
+    ]);
+    // What the provider billed, to the character, is what the keys were billed; it is not what the
+    // keys submitted (html markup added, Markdown code and URLs left out, retries sent twice).
+    expect(billedA + billedB).toBe(stack.emulator.stats().characters);
+    expect(billedA).not.toBe(submittedA);
+    expect(billedB).toBeGreaterThan(2 * countChars('Bye {name}'));
+  });
+
   it('lists every day of the range, oldest first, zeros for a day without use', async () => {
     const res = await getJson(`${stack.url}/v1/usage?from=2020-02-28&to=2020-03-01`, B);
     expect([res.status, res.body]).toEqual([

@@ -7,12 +7,11 @@
  * - `requests`: translations asked for: one per POST /v1/translate, one per batch item;
  * - `submitted`: the characters of those texts, as the key sent them;
  * - `billed`: the characters the worker sent to the provider for the key and got translated
- *   (a provider answers a refused or failed request without billing it);
+ *   (a provider answers a refused or failed request without billing it): for a protected text its
+ *   prepared provider texts, a strict retry included (worker/protection/checked-translation.ts);
  * - `cached`: the characters answered without the provider: from the translation cache, by
  *   joining an identical text in flight, or as a repeat of a text earlier in the same batch.
  */
-import { countChars } from '../provider-request/count-chars.js';
-
 export interface UsageCounts {
   requests: number;
   submitted: number;
@@ -36,20 +35,17 @@ export const NO_USAGE: Readonly<UsageCounts> = Object.freeze({
 });
 
 /**
- * Characters billed per owner for the texts of one provider call: `texts[i]` belongs to
- * `owners[i]` and was translated when `translated(i)`. One entry per owner, so the caller writes
- * once per job, not once per text.
+ * Characters billed per owner for the texts of one job or chunk: `billed[i]` code points (what the
+ * provider translated for text i, as the worker's checked translation reports it) belong to
+ * `owners[i]`. One entry per owner with something billed, so the caller writes once per job, not
+ * once per text.
  */
-export function billedByOwner(
-  texts: readonly string[],
-  owners: readonly string[],
-  translated: (index: number) => boolean,
-): Map<string, number> {
-  const billed = new Map<string, number>();
-  texts.forEach((text, i) => {
+export function billedByOwner(billed: readonly number[], owners: readonly string[]): Map<string, number> {
+  const byOwner = new Map<string, number>();
+  billed.forEach((chars, i) => {
     const owner = owners[i];
-    if (owner === undefined || !translated(i)) return;
-    billed.set(owner, (billed.get(owner) ?? 0) + countChars(text));
+    if (owner === undefined || chars <= 0) return;
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + chars);
   });
-  return billed;
+  return byOwner;
 }

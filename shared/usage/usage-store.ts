@@ -70,15 +70,11 @@ export class UsageStore {
 
   /**
    * The worker's count of one job or chunk: the characters the provider translated (and billed) for
-   * each owner of its texts (`texts[i]` is `owners[i]`'s; `translated(i)`: not refused), in one
-   * write sent now, ahead of anything the caller sends next on this connection (the job's completion).
+   * each owner of its texts (`billed[i]` code points are `owners[i]`'s), in one write sent now,
+   * ahead of anything the caller sends next on this connection (the job's completion).
    */
-  recordBilled(
-    texts: readonly string[],
-    owners: readonly string[],
-    translated: (index: number) => boolean,
-  ): void {
-    for (const [owner, billed] of billedByOwner(texts, owners, translated)) this.record(owner, { billed });
+  recordBilled(billed: readonly number[], owners: readonly string[]): void {
+    for (const [owner, chars] of billedByOwner(billed, owners)) this.record(owner, { billed: chars });
     void this.flush();
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../shared/events.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import { CheckedTranslator, type CheckedRequest } from '../../worker/protection/checked-translation.js';
 import { CompiledGlossaries } from '../../worker/protection/compiled-glossaries.js';
 import type {
@@ -31,6 +32,10 @@ function recordEvents() {
   return { events, seen };
 }
 
+/** Code points of every text a provider was sent: what it bills. */
+const sentChars = (provider: { requests: ProviderRequest[] }) =>
+  provider.requests.reduce((sum, r) => sum + r.texts.reduce((n, t) => n + countChars(t), 0), 0);
+
 const request = (texts: string[], more: Partial<CheckedRequest> = {}): CheckedRequest => ({
   texts,
   target: 'fr',
@@ -40,7 +45,7 @@ const request = (texts: string[], more: Partial<CheckedRequest> = {}): CheckedRe
 });
 
 describe('CheckedTranslator', () => {
-  it('sends an unchecked request as it is: one provider request, its own format, no qa', async () => {
+  it('sends an unchecked request as it is: one provider request, its own format, no qa; bills the text', async () => {
     const provider = new FakeTranslator();
     const outcomes = await new CheckedTranslator().translate(
       provider,
@@ -50,12 +55,12 @@ describe('CheckedTranslator', () => {
       { texts: ['a {x}', 'b'], target: 'fr', source: 'en', format: 'html' },
     ]);
     expect(outcomes).toEqual([
-      { ok: true, translation: { text: '[fr] a {x}' } },
-      { ok: true, translation: { text: '[fr] b' } },
+      { ok: true, translation: { text: '[fr] a {x}' }, billed: 5 },
+      { ok: true, translation: { text: '[fr] b' }, billed: 1 },
     ]);
   });
 
-  it('sends protected texts as html and the rest in their own format, then restores each with qa ok', async () => {
+  it('sends protected texts as html and the rest in their own format, then restores each with qa ok; bills what was sent', async () => {
     const provider = new FakeTranslator();
     const { events, seen } = recordEvents();
     const outcomes = await new CheckedTranslator({ events }).translate(
@@ -67,16 +72,22 @@ describe('CheckedTranslator', () => {
       ['text', 1],
     ]);
     expect(outcomes).toEqual([
-      { ok: true, translation: { text: '[fr] Hi {name}', qa: { ok: true } } },
-      { ok: true, translation: { text: '[fr] plain', qa: { ok: true } } },
+      {
+        ok: true,
+        translation: { text: '[fr] Hi {name}', qa: { ok: true } },
+        billed: countChars(provider.requests[0]!.texts[0]!),
+      },
+      { ok: true, translation: { text: '[fr] plain', qa: { ok: true } }, billed: 5 },
     ]);
+    // The protected text is billed as sent (html with a translate="no" span), not as written.
+    expect(outcomes[0]!.billed).toBeGreaterThan(countChars('Hi {name}'));
     expect(seen).toEqual([
       ['checked', { format: 'text', outcome: 'ok' }],
       ['checked', { format: 'text', outcome: 'ok' }],
     ]);
   });
 
-  it('retries a failed check once with the strict method (numbered tokens)', async () => {
+  it('retries a failed check once with the strict method (numbered tokens); both attempts are billed', async () => {
     const provider = new DroppingTranslator(1);
     const { events, seen } = recordEvents();
     const outcomes = await new CheckedTranslator({ events }).translate(
@@ -85,7 +96,9 @@ describe('CheckedTranslator', () => {
     );
     expect(provider.requests).toHaveLength(2);
     expect(provider.requests[1]!.texts[0]).toContain('>PH0</span>');
-    expect(outcomes).toEqual([{ ok: true, translation: { text: '[fr] Hi {name}', qa: { ok: true } } }]);
+    expect(outcomes).toEqual([
+      { ok: true, translation: { text: '[fr] Hi {name}', qa: { ok: true } }, billed: sentChars(provider) },
+    ]);
     expect(seen).toEqual([
       ['issue', { kind: 'placeholder_missing', attempt: 1 }],
       ['checked', { format: 'text', outcome: 'retried' }],
@@ -93,8 +106,9 @@ describe('CheckedTranslator', () => {
   });
 
   it('fails twice: unsafe_output with details, or with on_unsafe return the text and its issues', async () => {
+    const dropping = new DroppingTranslator(2);
     const failing = await new CheckedTranslator().translate(
-      new DroppingTranslator(2),
+      dropping,
       request(['Hi {name}'], { placeholders: ['braces'] }),
     );
     expect(failing).toEqual([
@@ -106,10 +120,13 @@ describe('CheckedTranslator', () => {
           message: 'The translation failed its checks (placeholder_missing), also when retried.',
           details: [{ kind: 'placeholder_missing', message: '"{name}" is missing' }],
         },
+        billed: sentChars(dropping),
       },
     ]);
+    expect(dropping.requests).toHaveLength(2);
+    const droppingAgain = new DroppingTranslator(2);
     const returned = await new CheckedTranslator().translate(
-      new DroppingTranslator(2),
+      droppingAgain,
       request(['Hi {name}'], { placeholders: ['braces'], on_unsafe: 'return' }),
     );
     expect(returned).toEqual([
@@ -119,6 +136,7 @@ describe('CheckedTranslator', () => {
           text: '[fr] Hi ',
           qa: { ok: false, issues: [{ kind: 'placeholder_missing', message: '"{name}" is missing' }] },
         },
+        billed: sentChars(droppingAgain),
       },
     ]);
   });
@@ -131,7 +149,7 @@ describe('CheckedTranslator', () => {
     );
     expect(provider.requests).toEqual([]);
     expect(outcomes).toEqual([
-      { ok: true, translation: { text: '{n, plural, other {#}}', qa: { ok: true } } },
+      { ok: true, translation: { text: '{n, plural, other {#}}', qa: { ok: true } }, billed: 0 },
     ]);
   });
 
@@ -148,9 +166,10 @@ describe('CheckedTranslator', () => {
     const checked = new CheckedTranslator({ glossaries });
     const ref = { owner: 'acme', name: 'terms', version: 'v1' };
     for (let i = 0; i < 2; i++) {
-      expect(await checked.translate(new FakeTranslator(), request(['A Bucket'], { glossary: ref }))).toEqual(
-        [{ ok: true, translation: { text: '[fr] A seau', qa: { ok: true } } }],
-      );
+      const provider = new FakeTranslator();
+      expect(await checked.translate(provider, request(['A Bucket'], { glossary: ref }))).toEqual([
+        { ok: true, translation: { text: '[fr] A seau', qa: { ok: true } }, billed: sentChars(provider) },
+      ]);
     }
     expect(loads).toBe(1);
     const gone = await checked.translate(
@@ -165,6 +184,7 @@ describe('CheckedTranslator', () => {
           code: 'not_found',
           message: 'The glossary named by the request no longer exists.',
         },
+        billed: 0,
       },
     ]);
   });

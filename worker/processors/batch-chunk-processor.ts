@@ -52,9 +52,10 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     }
 
     let outcomes: StoredResult[] = [];
+    let billed: number[] = [];
     if (claim === 'go') {
       try {
-        outcomes = await translateChunk(deps, data);
+        ({ outcomes, billed } = await translateChunk(deps, data));
         deps.failures.succeeded();
       } catch (err) {
         const failure = classifyProviderError(err);
@@ -67,7 +68,7 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
         outcomes = data.texts.map(() => failed(failure));
       }
     }
-    if (claim === 'go') await recordChunkBilled(deps, data, outcomes);
+    if (claim === 'go') await recordChunkBilled(deps, data, billed);
     // 'abandon' settles with no results: the chunk started before a cancel and is retried after it.
     const results: [number, StoredResult][] = [];
     outcomes.forEach((result, k) => {
@@ -85,10 +86,10 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
 async function translateChunk(
   deps: Pick<BatchChunkProcessorDeps, 'translator' | 'checked'>,
   data: BatchChunkJobData,
-): Promise<StoredResult[]> {
+): Promise<{ outcomes: StoredResult[]; billed: number[] }> {
   const { batch_id: _batch, chunk: _chunk, indexes: _indexes, ...request } = data;
-  const outcomes = await deps.checked.translate(deps.translator, request);
-  return outcomes.map((o) =>
+  const checked = await deps.checked.translate(deps.translator, request);
+  const outcomes = checked.map((o): StoredResult =>
     o.ok
       ? {
           t: o.translation.text,
@@ -97,19 +98,21 @@ async function translateChunk(
         }
       : failed(o.failure),
   );
+  return { outcomes, billed: checked.map((o) => o.billed) };
 }
 
 /**
- * Counts the chunk's translated characters for the batch's owner, before the chunk settles (so a
- * finished batch's usage includes all of it). Repeats of a text in the batch are not in the chunk:
- * the API counted them as `cached`.
+ * Counts the characters the provider billed for the chunk's texts (`billed`, per text, from the
+ * checked translation) for the batch's owner, before the chunk settles (so a finished batch's usage
+ * includes all of it). Repeats of a text in the batch are not in the chunk: the API counted them
+ * as `cached`.
  */
 async function recordChunkBilled(
   deps: BatchChunkProcessorDeps,
   data: BatchChunkJobData,
-  outcomes: StoredResult[],
+  billed: readonly number[],
 ): Promise<void> {
-  if (!deps.usage) return;
+  if (!deps.usage || billed.length === 0) return;
   let owner: string | undefined;
   try {
     owner = await deps.store.owner(data.batch_id);
@@ -120,9 +123,8 @@ async function recordChunkBilled(
   }
   if (owner === undefined) return;
   deps.usage.recordBilled(
-    data.texts,
-    data.texts.map(() => owner),
-    (i) => outcomes[i] !== undefined && !('e' in outcomes[i]),
+    billed,
+    billed.map(() => owner),
   );
 }
 

@@ -54,7 +54,11 @@ export function createTranslateProcessor(deps: TranslateProcessorDeps) {
     try {
       const outcomes = await deps.checked.translate(deps.translator, data, deps.batching ?? true);
       deps.failures.succeeded();
-      if (data.owners) deps.usage?.recordBilled(data.texts, data.owners, (i) => outcomes[i]!.ok);
+      if (data.owners)
+        deps.usage?.recordBilled(
+          outcomes.map((o) => o.billed),
+          data.owners,
+        );
       // An unsafe output quotes the caller's text in its details: it stays in the item's result,
       // never in the job's failedReason (which is logged).
       const refused = outcomes.flatMap((o) =>

@@ -9,9 +9,15 @@
  * `"on_unsafe": "return"` comes back with `qa: {ok: false, issues}`; every checked text that
  * passes carries `qa: {ok: true}`. Jobs of an unchecked shape go straight to the provider as
  * before, without `qa`.
+ *
+ * Each outcome also says what the provider billed for its text (`billed`): the code points of
+ * every provider text sent for it and translated, over both attempts. For a protected text that is
+ * its prepared form (escaped html, ICU or Markdown prose segments), not the caller's text; a strict
+ * retry is sent, and billed, again. Usage (`billed` per key) counts exactly this.
  */
 import type { ErrorDetail } from '../../shared/errors.js';
 import type { EventBus } from '../../shared/events.js';
+import { countChars } from '../../shared/provider-request/count-chars.js';
 import { isChecked, type Shape } from '../../shared/provider-request/shape.js';
 import type { QaReport, TextFormat } from '../../shared/schemas.js';
 import type {
@@ -30,8 +36,15 @@ export interface CheckedTranslation extends ProviderTranslation {
   qa?: QaReport;
 }
 
-export type CheckedOutcome =
-  { ok: true; translation: CheckedTranslation } | { ok: false; failure: ProviderFailure };
+export type CheckedOutcome = (
+  { ok: true; translation: CheckedTranslation } | { ok: false; failure: ProviderFailure }
+) & {
+  /**
+   * Code points the provider translated (and bills) for this text: what was sent for it, the
+   * strict retry included; 0 for a text refused or never sent.
+   */
+  billed: number;
+};
 
 /** The texts of a job or chunk with their shape (the job's own fields, protection included). */
 export type CheckedRequest = Shape & { texts: string[] };
@@ -54,8 +67,17 @@ export interface CheckedTranslatorDeps {
   events?: EventBus | undefined;
 }
 
-/** One attempt's result for one text: its restored, checked translation, or why it failed. */
-type Attempt = { failure: ProviderFailure } | { result: RestoreResult; detected: string | undefined };
+/**
+ * One attempt's result for one text: its restored, checked translation, or why it failed; and the
+ * code points of its provider texts that the provider translated (billed even when the attempt failed).
+ */
+type Attempt = { failure: ProviderFailure; billed: number } | Restored;
+
+interface Restored {
+  result: RestoreResult;
+  detected: string | undefined;
+  billed: number;
+}
 
 export class CheckedTranslator {
   constructor(private readonly deps: CheckedTranslatorDeps = {}) {}
@@ -68,11 +90,12 @@ export class CheckedTranslator {
    */
   translate(translator: Translator, request: CheckedRequest, together = true): Promise<CheckedOutcome[]> {
     if (!isChecked(request)) {
+      const { texts } = request;
       return translateIsolating(
         translator,
-        providerRequest(request, request.texts, textFormat(request)),
+        providerRequest(request, texts, textFormat(request)),
         together,
-      );
+      ).then((outcomes) => outcomes.map((o, i) => ({ ...o, billed: o.ok ? countChars(texts[i]!) : 0 })));
     }
     return this.translateChecked(translator, request, together);
   }
@@ -86,7 +109,7 @@ export class CheckedTranslator {
     const settings: ProtectionSettings = { format: request.format, placeholders: request.placeholders ?? [] };
     if (request.glossary) {
       const glossary = await this.deps.glossaries?.get(request.glossary, lib.compileGlossary);
-      if (!glossary) return request.texts.map(() => ({ ok: false, failure: GLOSSARY_GONE }));
+      if (!glossary) return request.texts.map(() => ({ ok: false, failure: GLOSSARY_GONE, billed: 0 }));
       settings.glossary = glossary;
     }
     const all = request.texts.map((_, i) => i);
@@ -94,7 +117,7 @@ export class CheckedTranslator {
     const outcomes = new Array<CheckedOutcome>(request.texts.length);
     const retry: number[] = [];
     first.forEach((attempt, i) => {
-      if ('failure' in attempt) outcomes[i] = { ok: false, failure: attempt.failure };
+      if ('failure' in attempt) outcomes[i] = { ok: false, failure: attempt.failure, billed: attempt.billed };
       else if (attempt.result.ok) outcomes[i] = this.passed(request, attempt, 'ok');
       else {
         this.reportIssues(attempt.result.issues, 1);
@@ -106,11 +129,13 @@ export class CheckedTranslator {
     const second = await this.attempt(lib, translator, request, retry, strict, together);
     second.forEach((attempt, k) => {
       const i = retry[k]!;
-      if ('failure' in attempt) outcomes[i] = { ok: false, failure: attempt.failure };
-      else if (attempt.result.ok) outcomes[i] = this.passed(request, attempt, 'retried');
+      // Both attempts were sent: the first one's characters are billed too.
+      const billed = first[i]!.billed + attempt.billed;
+      if ('failure' in attempt) outcomes[i] = { ok: false, failure: attempt.failure, billed };
+      else if (attempt.result.ok) outcomes[i] = this.passed(request, { ...attempt, billed }, 'retried');
       else {
         this.reportIssues(attempt.result.issues, 2);
-        outcomes[i] = this.unsafe(request, attempt.result.text, attempt.result.issues, attempt.detected);
+        outcomes[i] = this.unsafe(request, { ...attempt, billed }, attempt.result.issues);
       }
     });
     return outcomes;
@@ -142,6 +167,7 @@ export class CheckedTranslator {
     );
     const failures: (ProviderFailure | undefined)[] = [];
     const detected: (string | undefined)[] = [];
+    const billed = new Array<number>(prepared.length).fill(0);
     const groups = new Map<TextFormat, { texts: string[]; at: [k: number, j: number][] }>();
     prepared.forEach((p, k) => {
       // A text with no prose (an ICU message of arguments only) sends nothing.
@@ -160,6 +186,7 @@ export class CheckedTranslator {
             const [k, j] = at[n]!;
             if (!outcome.ok) failures[k] ??= outcome.failure;
             else {
+              billed[k]! += countChars(texts[n]!);
               outputs[k]![j] = outcome.translation.text;
               detected[k] ??= outcome.translation.detectedSource;
             }
@@ -168,34 +195,35 @@ export class CheckedTranslator {
       ),
     );
     return prepared.map((p, k): Attempt => {
-      if (!('providerTexts' in p)) return { failure: p };
+      if (!('providerTexts' in p)) return { failure: p, billed: 0 };
       const failure = failures[k];
-      if (failure) return { failure };
-      return { result: p.restore(outputs[k]!), detected: detected[k] };
+      if (failure) return { failure, billed: billed[k]! };
+      return { result: p.restore(outputs[k]!), detected: detected[k], billed: billed[k]! };
     });
   }
 
-  private passed(
-    request: CheckedRequest,
-    attempt: { result: RestoreResult; detected: string | undefined },
-    outcome: 'ok' | 'retried',
-  ): CheckedOutcome {
+  private passed(request: CheckedRequest, attempt: Restored, outcome: 'ok' | 'retried'): CheckedOutcome {
     this.deps.events?.emit('protection:checked', { format: request.format, outcome });
-    return { ok: true, translation: translation(attempt.result.text, attempt.detected, { ok: true }) };
+    const { result, detected, billed } = attempt;
+    return { ok: true, translation: translation(result.text, detected, { ok: true }), billed };
   }
 
   private unsafe(
     request: CheckedRequest,
-    text: string,
+    attempt: Restored,
     issues: readonly VerificationIssue[],
-    detected: string | undefined,
   ): CheckedOutcome {
     this.deps.events?.emit('protection:checked', { format: request.format, outcome: 'unsafe' });
+    const { result, detected, billed } = attempt;
     const reported = issues.map((issue) => ({ kind: issue.kind, message: issue.detail }));
     if (request.on_unsafe === 'return') {
-      return { ok: true, translation: translation(text, detected, { ok: false, issues: reported }) };
+      return {
+        ok: true,
+        translation: translation(result.text, detected, { ok: false, issues: reported }),
+        billed,
+      };
     }
-    return { ok: false, failure: unsafeOutput(reported) };
+    return { ok: false, failure: unsafeOutput(reported), billed };
   }
 
   private reportIssues(issues: readonly VerificationIssue[], attempt: 1 | 2): void {
