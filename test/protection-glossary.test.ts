@@ -1,48 +1,45 @@
 /**
- * Glossaries in translate requests (issue 13) through the real stack: the API looks up the version
- * (it joins the job and the cache key), the worker loads and compiles the glossary once per version
- * and protects each term as its target. The glossaries come from a reader of this test's own (the
- * GlossaryReader interface); the glossary store and its routes (shared/glossaries/glossary-store.ts)
- * implement the same interface.
+ * Glossaries in translate requests (issue 13) through the real stack, two API keys, the glossaries
+ * created with `PUT /v1/glossaries/{name}` into the Redis store: the API looks up the version (it
+ * joins the job and the cache key), the worker loads and compiles the glossary of that version and
+ * protects each term as its target, in every format, in sync requests and batch items alike.
+ * Another key has none of them (404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GlossaryReader, ReadGlossary } from '../shared/glossaries/glossary-reader.js';
-import { postJson, startStack, type Stack } from './helpers/stack.js';
+import { postJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
 
-class TestGlossaries implements GlossaryReader {
-  readonly glossaries = new Map<string, ReadGlossary>();
-  loads = 0;
-  version(owner: string, name: string): Promise<string | null> {
-    return Promise.resolve(this.glossaries.get(`${owner}/${name}`)?.version ?? null);
-  }
-  get(owner: string, name: string): Promise<ReadGlossary | null> {
-    this.loads += 1;
-    return Promise.resolve(this.glossaries.get(`${owner}/${name}`) ?? null);
-  }
-}
+const KEY_A = 'protection-glossary-a-key';
+const KEY_B = 'protection-glossary-b-key';
+const A = { authorization: `Bearer ${KEY_A}` };
+const B = { authorization: `Bearer ${KEY_B}` };
 
-describe('text protection: glossaries', () => {
+type Entries = { source: string; target: string }[];
+
+const CLOUD: Entries = [
+  { source: 'Acme Cloud', target: 'Acme Cloud' },
+  { source: 'bucket', target: '버킷' },
+  { source: 'storage bucket', target: '저장소 버킷' },
+];
+
+describe('text protection: glossaries from the store', () => {
   let stack: Stack;
-  const glossaries = new TestGlossaries();
-  const translate = (body: Record<string, unknown>) =>
-    postJson(`${stack.url}/v1/translate`, { tgt_lang: 'ko', src_lang: 'en', ...body });
+  const translate = (body: Record<string, unknown>, headers: Record<string, string> = A) =>
+    postJson(`${stack.url}/v1/translate`, { tgt_lang: 'ko', src_lang: 'en', ...body }, headers);
+
+  /** PUT /v1/glossaries/{name} as key A: the answer (its version included). */
+  const putGlossary = async (name: string, entries: Entries, caseSensitive = false): Promise<HttpResult> => {
+    const res = await fetch(`${stack.url}/v1/glossaries/${name}`, {
+      method: 'PUT',
+      headers: { ...A, 'content-type': 'application/json' },
+      body: JSON.stringify({ src_lang: 'en', tgt_lang: 'ko', entries, case_sensitive: caseSensitive }),
+    });
+    return { status: res.status, body: await res.json(), headers: res.headers };
+  };
 
   beforeAll(async () => {
-    glossaries.glossaries.set('open/cloud', {
-      version: 'v1',
-      case_sensitive: false,
-      entries: [
-        { source: 'Acme Cloud', target: 'Acme Cloud' },
-        { source: 'bucket', target: '버킷' },
-        { source: 'storage bucket', target: '저장소 버킷' },
-      ],
-    });
-    glossaries.glossaries.set('open/strict', {
-      version: 's1',
-      case_sensitive: true,
-      entries: [{ source: 'bucket', target: '버킷' }],
-    });
-    stack = await startStack({ glossaries });
+    stack = await startStack({ env: { API_KEYS: `${KEY_A},${KEY_B}` } });
+    expect((await putGlossary('cloud', CLOUD)).status).toBe(201);
+    expect((await putGlossary('strict', [{ source: 'bucket', target: '버킷' }], true)).status).toBe(201);
   });
   afterAll(() => stack?.close());
 
@@ -59,37 +56,89 @@ describe('text protection: glossaries', () => {
 
   it('a case-sensitive glossary leaves other spellings alone', async () => {
     const res = await translate({ src_text: 'One bucket, one Bucket.', glossary: 'strict' });
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ tgt_text: '[ko] One 버킷, one Bucket.', qa: { ok: true } });
   });
 
-  it('works with the other formats and placeholders', async () => {
+  it('format icu: terms in the literal text of each branch, arguments untouched', async () => {
     const res = await translate({
       src_text: '{n, plural, one {# bucket for {user}} other {# buckets}}',
       format: 'icu',
       glossary: 'cloud',
     });
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       tgt_text: '{n, plural, one {[ko] # 버킷 for {user}} other {[ko] # buckets}}',
       qa: { ok: true },
     });
   });
 
+  it('format markdown: terms in prose, not in code spans or link URLs', async () => {
+    const text = [
+      '# The storage bucket',
+      '',
+      'Copy with `bucket cp` to [Acme Cloud](https://example.com/bucket).',
+      '',
+    ].join('\n');
+    const res = await translate({ src_text: text, format: 'markdown', glossary: 'cloud' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      tgt_text: [
+        '# [ko] The 저장소 버킷',
+        '',
+        '[ko] Copy with `bucket cp` to [Acme Cloud](https://example.com/bucket).',
+        '',
+      ].join('\n'),
+      qa: { ok: true },
+    });
+  });
+
+  it('a batch item naming a glossary is translated with it; an item without one is not', async () => {
+    const res = await postJson(
+      `${stack.url}/v1/batches`,
+      {
+        items: [
+          { src_text: 'Empty the storage bucket.', tgt_lang: 'ko', src_lang: 'en', glossary: 'cloud' },
+          { src_text: 'Empty the storage bucket.', tgt_lang: 'ko', src_lang: 'en' },
+        ],
+      },
+      { ...A, Prefer: 'wait=10' },
+    );
+    expect([res.status, res.body.status]).toEqual([200, 'completed']);
+    expect(res.body.items).toMatchObject([
+      { index: 0, status: 'completed', tgt_text: '[ko] Empty the 저장소 버킷.', qa: { ok: true } },
+      { index: 1, status: 'completed', tgt_text: '[ko] Empty the storage bucket.' },
+    ]);
+    expect(res.body.items[1].qa).toBeUndefined();
+  });
+
   it('editing a glossary changes its version: a new cache key, and the new terms apply', async () => {
-    const body = { src_text: 'Empty the bucket.', glossary: 'cloud' };
+    const created = await putGlossary('edits', [{ source: 'bucket', target: '버킷' }]);
+    const body = { src_text: 'Empty the bucket.', glossary: 'edits' };
     const first = await translate(body);
     expect(first.body).toMatchObject({ tgt_text: '[ko] Empty the 버킷.', qa: { ok: true } });
+    expect(first.body.cached).toBeUndefined();
     expect((await translate(body)).body).toMatchObject({ tgt_text: '[ko] Empty the 버킷.', cached: true });
-    const loads = glossaries.loads;
-    glossaries.glossaries.set('open/cloud', {
-      version: 'v2',
-      case_sensitive: false,
-      entries: [{ source: 'bucket', target: '양동이' }],
-    });
-    const edited = await translate(body);
-    expect(edited.body.cached).toBeUndefined();
-    expect(edited.body).toMatchObject({ tgt_text: '[ko] Empty the 양동이.', qa: { ok: true } });
-    // Loaded once for the new version, then held.
-    await translate({ src_text: 'A bucket.', glossary: 'cloud' });
-    expect(glossaries.loads).toBe(loads + 1);
+
+    const edited = await putGlossary('edits', [{ source: 'bucket', target: '양동이' }]);
+    expect(edited.status).toBe(200);
+    expect(edited.body.version).not.toBe(created.body.version);
+    const after = await translate(body);
+    expect(after.status).toBe(200);
+    expect(after.body.cached).toBeUndefined();
+    expect(after.body).toMatchObject({ tgt_text: '[ko] Empty the 양동이.', qa: { ok: true } });
+    expect((await translate(body)).body).toMatchObject({ tgt_text: '[ko] Empty the 양동이.', cached: true });
+  });
+
+  it("another key naming the first key's glossary gets 404, in a sync request and in a batch", async () => {
+    const notFound = { error: { code: 'not_found', message: 'No glossary named "cloud".' } };
+    const sync = await translate({ src_text: 'A bucket.', glossary: 'cloud' }, B);
+    expect([sync.status, sync.body]).toEqual([404, notFound]);
+    const batch = await postJson(
+      `${stack.url}/v1/batches`,
+      { src_texts: ['A bucket.'], tgt_langs: ['ko'], src_lang: 'en', glossary: 'cloud' },
+      B,
+    );
+    expect([batch.status, batch.body]).toEqual([404, notFound]);
   });
 });

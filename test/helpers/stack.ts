@@ -13,7 +13,6 @@ import { createEmulator, type Emulator } from '../../emulator/create-emulator.js
 import type { EmulatorOptions } from '../../emulator/emulator-options.js';
 import type { DestinationStream } from 'pino';
 import type { ItemRef } from '../../api/sync/item-ids.js';
-import type { GlossaryReader } from '../../shared/glossaries/glossary-reader.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -55,8 +54,6 @@ export async function startStack(
     emulator?: EmulatorOptions;
     /** Where API and worker lines go (tests that assert on logs capture them). */
     logDestination?: DestinationStream;
-    /** Glossaries the API and the workers read (default: the services' own). */
-    glossaries?: GlossaryReader;
   } = {},
 ): Promise<Stack> {
   const emulator = await createEmulator({ port: 0, ...options.emulator });
@@ -67,14 +64,13 @@ export async function startStack(
     'test',
     options.logDestination ? { destination: options.logDestination } : {},
   );
-  const glossaries = options.glossaries ? { glossaries: options.glossaries } : {};
-  const api = createApi({ config, logger, ...glossaries });
+  const api = createApi({ config, logger });
   await api.ready();
   const { url } = await api.listen(0, '127.0.0.1');
   const workers: TranslationWorker[] = [];
   const startWorker = async (env: Record<string, string> = {}) => {
     const workerConfig = loadConfig(stackEnv(emulator, prefix, { ...options.env, ...env }));
-    const worker = createTranslationWorker({ config: workerConfig, logger, ...glossaries });
+    const worker = createTranslationWorker({ config: workerConfig, logger });
     await worker.worker.waitUntilReady();
     workers.push(worker);
     return worker;
