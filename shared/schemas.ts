@@ -29,7 +29,8 @@ export type RequestFormat = z.infer<typeof requestFormat>;
 export const placeholderKind = z.enum(PLACEHOLDER_KINDS);
 
 /**
- * A glossary's name, as glossary routes accept it: safe in a URL path and a Redis key (no `:`).
+ * A glossary's name, its one definition for the glossary routes, requests and jobs: letters,
+ * digits, `_ . -`, starting with a letter or digit, safe in a URL path and a Redis key (no `:`).
  * Only its form is checked here; whether the caller has such a glossary is the API's lookup.
  */
 export const glossaryName = z

@@ -6,12 +6,12 @@ import {
   GLOSSARY_BODY_LIMIT_BYTES,
   glossaryBody,
   glossaryEntry,
-  glossaryName,
   MAX_GLOSSARY_CHARS,
   MAX_GLOSSARY_ENTRIES,
   MAX_GLOSSARY_TERM_CHARS,
 } from '../../shared/glossaries/glossary-schema.js';
 import type { GlossarySummary, StoredGlossary } from '../../shared/glossaries/glossary-store.js';
+import { glossaryName } from '../../shared/schemas.js';
 import { error, json } from './openapi-parts.js';
 import { v1Access } from './security-schemes.js';
 

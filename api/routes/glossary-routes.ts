@@ -7,12 +7,9 @@
 import { Router, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
-import {
-  GLOSSARY_BODY_LIMIT_BYTES,
-  glossaryBody,
-  glossaryName,
-} from '../../shared/glossaries/glossary-schema.js';
+import { GLOSSARY_BODY_LIMIT_BYTES, glossaryBody } from '../../shared/glossaries/glossary-schema.js';
 import type { GlossaryStore, StoredGlossary } from '../../shared/glossaries/glossary-store.js';
+import { glossaryName } from '../../shared/schemas.js';
 import { requestTenant } from '../http/api-keys.js';
 import { methodNotAllowed } from '../http/error-handler.js';
 import { jsonBody } from '../http/json-body.js';

@@ -24,7 +24,7 @@ import {
 import { LanguageListCache } from '../../shared/language-list-cache.js';
 import type { Detection, LanguageEntry } from '../../shared/language-schemas.js';
 import type { Logger } from '../../shared/logger.js';
-import { countChars } from '../../shared/provider-request/count-chars.js';
+import { countTextsChars } from '../../shared/provider-request/count-chars.js';
 import { QUEUE_NAMES } from '../../shared/queues.js';
 import { createRedis } from '../../shared/redis.js';
 import { RedisKeys } from '../../shared/redis/keys.js';
@@ -98,9 +98,7 @@ export class LanguageService {
   ): Promise<Detection[]> {
     const { budget } = this.deps;
     if (budget?.appliesTo(requester)) {
-      let chars = 0;
-      for (const text of texts) chars += countChars(text);
-      await this.redisCall(() => budget.reserve(chars, requester));
+      await this.redisCall(() => budget.reserve(countTextsChars(texts), requester));
     }
     const value = await this.run({ kind: 'detect', texts, ...this.context(requestId) }, client);
     const { detections } = parseResult(detectJobResult, value);

@@ -1,3 +1,5 @@
+import type { GlossaryEntry } from '../text-protection/glossary-matcher.js';
+
 /**
  * What the request path reads of a tenant's glossaries: the API asks for the version (one HGET per
  * request naming a glossary: 404 when there is none; the version joins the cache key and the job),
@@ -15,5 +17,5 @@ export interface GlossaryReader {
 export interface ReadGlossary {
   version: string;
   case_sensitive: boolean;
-  entries: ReadonlyArray<{ source: string; target: string }>;
+  entries: readonly GlossaryEntry[];
 }

@@ -1,12 +1,12 @@
 /**
- * The wire contract of a glossary (PUT /v1/glossaries/{name}): its name, languages and entries,
- * and the limits that keep one glossary small enough to load per request. Pure: the routes
+ * The wire contract of a glossary (PUT /v1/glossaries/{name}): its languages and entries, and the
+ * limits that keep one glossary small enough to load per request. Pure: the routes
  * validate with it, shared/glossaries/glossary-store.ts stores what it accepted.
  */
 import { z } from 'zod';
 import { countChars } from '../provider-request/count-chars.js';
 import { cleanText, languageCode } from '../schemas.js';
-import { glossaryTermKey } from '../text-protection/glossary-matcher.js';
+import { glossaryTermKey, type GlossaryEntry } from '../text-protection/glossary-matcher.js';
 
 /** Most entries in one glossary. */
 export const MAX_GLOSSARY_ENTRIES = 10_000;
@@ -24,21 +24,16 @@ export const MAX_GLOSSARY_CHARS = 500_000;
  */
 export const GLOSSARY_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** Letters, digits, `_ . -`, starting with a letter or digit: safe in a URL path and a Redis key (no `:`). */
-export const glossaryName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
-    'must be 1 to 64 letters, digits, _ . - (starting with a letter or digit)',
-  );
-
 // An empty term is already refused by cleanText: one message for it, not two.
 const term = cleanText(MAX_GLOSSARY_TERM_CHARS).refine(
   (s) => s === '' || s.trim() !== '',
   'must not be only white space',
 );
 
-export const glossaryEntry = z.strictObject({ source: term, target: term });
+export const glossaryEntry = z.strictObject({
+  source: term,
+  target: term,
+}) satisfies z.ZodType<GlossaryEntry>;
 
 export const glossaryBody = z
   .strictObject({

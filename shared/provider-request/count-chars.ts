@@ -32,3 +32,10 @@ export function countChars(text: string): number {
   }
   return count;
 }
+
+/** Code points of several texts together (a provider request's, a detect call's). */
+export function countTextsChars(texts: readonly string[]): number {
+  let count = 0;
+  for (const text of texts) count += countChars(text);
+  return count;
+}

@@ -7,10 +7,10 @@
  */
 import type { EventBus } from '../../shared/events.js';
 import type { Detection, LanguageEntry } from '../../shared/language-schemas.js';
-import { countChars } from '../../shared/provider-request/count-chars.js';
-import { otel, TRACER_NAME, type Otel } from '../../shared/tracing.js';
-import { classifyProviderError } from './classify-provider-error.js';
+import { countTextsChars } from '../../shared/provider-request/count-chars.js';
+import { otel, type Otel } from '../../shared/tracing.js';
 import type { LanguageProvider } from './google-translator.js';
+import { reportProviderCall } from './report-provider-call.js';
 
 export interface ProviderLimits {
   /** Runs a call in one of the process's provider slots (ProviderBatcher.runInSlot). */
@@ -38,9 +38,7 @@ export class BoundedLanguageProvider implements LanguageProvider {
   }
 
   detect(texts: string[]): Promise<Detection[]> {
-    let characters = 0;
-    for (const text of texts) characters += countChars(text);
-    return this.call('detect', texts.length, characters, () => this.inner.detect(texts));
+    return this.call('detect', texts.length, countTextsChars(texts), () => this.inner.detect(texts));
   }
 
   languages(target: string): Promise<LanguageEntry[]> {
@@ -50,41 +48,11 @@ export class BoundedLanguageProvider implements LanguageProvider {
   private call<R>(method: string, segments: number, characters: number, send: () => Promise<R>): Promise<R> {
     return this.limits.runInSlot(async () => {
       await this.limits.admit(characters);
-      return this.reported(method, segments, characters, send);
+      return reportProviderCall(
+        { otel: this.otel, events: this.options.events },
+        { method, segments, characters },
+        send,
+      );
     });
-  }
-
-  private async reported<R>(
-    method: string,
-    segments: number,
-    characters: number,
-    send: () => Promise<R>,
-  ): Promise<R> {
-    const started = performance.now();
-    const api = this.otel;
-    // Sizes only: texts never go into spans.
-    const span = api?.trace.getTracer(TRACER_NAME).startSpan(`provider ${method}`, {
-      kind: api.SpanKind.CLIENT,
-      attributes: { 'translation.segments': segments, 'translation.characters': characters },
-    });
-    const report = (outcome: string) =>
-      this.options.events?.emit('provider:request', {
-        outcome,
-        seconds: (performance.now() - started) / 1000,
-        segments,
-        characters,
-      });
-    try {
-      const result = await send();
-      report('ok');
-      return result;
-    } catch (err) {
-      const outcome = classifyProviderError(err).kind;
-      report(outcome);
-      if (api && span) span.setStatus({ code: api.SpanStatusCode.ERROR, message: outcome });
-      throw err;
-    } finally {
-      span?.end();
-    }
   }
 }

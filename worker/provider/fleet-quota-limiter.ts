@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/config.js';
 import type { EventBus } from '../../shared/events.js';
-import { countChars } from '../../shared/provider-request/count-chars.js';
+import { countTextsChars } from '../../shared/provider-request/count-chars.js';
 import { RedisKeys, type ProviderQuotaKeys } from '../../shared/redis/keys.js';
 import { redisScripts, type RedisScripts } from '../../shared/redis/scripts.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
@@ -32,7 +32,7 @@ export class FleetQuotaLimiter implements Translator {
   }
 
   async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
-    await this.admit(countCharacters(request.texts));
+    await this.admit(countTextsChars(request.texts));
     return this.inner.translate(request);
   }
 
@@ -63,11 +63,4 @@ export class FleetQuotaLimiter implements Translator {
       await new Promise((r) => setTimeout(r, Math.min(waitMs, 1000) + Math.random() * 10));
     }
   }
-}
-
-/** What Google counts against the quota (see count-chars.ts). */
-function countCharacters(texts: string[]): number {
-  let n = 0;
-  for (const t of texts) n += countChars(t);
-  return n;
 }

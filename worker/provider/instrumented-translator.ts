@@ -6,10 +6,10 @@
  * real provider request (after batching, without quota waits).
  */
 import type { EventBus } from '../../shared/events.js';
-import { countChars } from '../../shared/provider-request/count-chars.js';
-import { otel, TRACER_NAME, type Otel } from '../../shared/tracing.js';
-import { classifyProviderError } from './classify-provider-error.js';
+import { countTextsChars } from '../../shared/provider-request/count-chars.js';
+import { otel, type Otel } from '../../shared/tracing.js';
 import type { ProviderRequest, ProviderTranslation, Translator } from './google-translator.js';
+import { reportProviderCall } from './report-provider-call.js';
 
 export interface InstrumentedTranslatorOptions {
   /** TRACING_ENABLED: a span per provider request. @default false */
@@ -30,39 +30,19 @@ export class InstrumentedTranslator implements Translator {
     this.events = options.events;
   }
 
-  async translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
-    const started = performance.now();
-    let characters = 0;
-    for (const text of request.texts) characters += countChars(text);
-    const api = this.otel;
-    // Languages and sizes only: texts never go into spans.
-    const span = api?.trace.getTracer(TRACER_NAME).startSpan('provider translate', {
-      kind: api.SpanKind.CLIENT,
-      attributes: {
-        'translation.segments': request.texts.length,
-        'translation.characters': characters,
-        'translation.target': request.target,
-        ...(request.source ? { 'translation.source': request.source } : {}),
-      },
-    });
-    const report = (outcome: string) =>
-      this.events?.emit('provider:request', {
-        outcome,
-        seconds: (performance.now() - started) / 1000,
+  translate(request: ProviderRequest): Promise<ProviderTranslation[]> {
+    return reportProviderCall(
+      { otel: this.otel, events: this.events },
+      {
+        method: 'translate',
         segments: request.texts.length,
-        characters,
-      });
-    try {
-      const result = await this.inner.translate(request);
-      report('ok');
-      return result;
-    } catch (err) {
-      const outcome = classifyProviderError(err).kind;
-      report(outcome);
-      if (api && span) span.setStatus({ code: api.SpanStatusCode.ERROR, message: outcome });
-      throw err;
-    } finally {
-      span?.end();
-    }
+        characters: countTextsChars(request.texts),
+        attributes: {
+          'translation.target': request.target,
+          ...(request.source ? { 'translation.source': request.source } : {}),
+        },
+      },
+      () => this.inner.translate(request),
+    );
   }
 }
