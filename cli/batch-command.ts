@@ -15,6 +15,7 @@ import type {
 } from '../shared/batch-schemas.js';
 import { call } from './api-client.js';
 import { readInput, InputError } from './read-input.js';
+import { protectionFields, type ProtectionOptions } from './protection-options.js';
 import { followEvents } from './sse-client.js';
 
 export interface BatchCommandOptions {
@@ -22,7 +23,8 @@ export interface BatchCommandOptions {
   url: string;
   to: string[];
   from?: string;
-  format?: string;
+  /** Protection fields for every item (--format, --placeholders, --glossary, --on-unsafe); an item's own win. */
+  protection: ProtectionOptions;
   out?: string;
   /** Items per batch; a larger input goes as several batches. */
   batchSize: number;
@@ -39,7 +41,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       src_text: item.src_text,
       tgt_lang: tgt,
       ...((item.src_lang ?? options.from) ? { src_lang: item.src_lang ?? options.from } : {}),
-      ...((item.format ?? options.format) ? { format: item.format ?? options.format } : {}),
+      ...protectionFields(item, options.protection),
       ...(item.ref !== undefined ? { ref: item.ref } : {}),
     }));
   });

@@ -1,22 +1,28 @@
 #!/usr/bin/env node
 /**
  * Command-line client of the translation service.
- *   cli batch <file> --to en,ja [--from ko] [--format html] [--out results.jsonl] [--url URL] [--no-progress]
- *   cli translate "text" --to en [--from ko] [--url URL]
+ *   cli batch <file> --to en,ja [--from ko] [protection] [--out results.jsonl] [--url URL] [--no-progress]
+ *   cli translate "text" --to en [--from ko] [protection] [--url URL]
+ *     protection: [--format text|html|icu|markdown] [--placeholders auto|kind,...] [--glossary NAME] [--on-unsafe fail|return]
  *   cli languages [--target en] [--url URL]
  *   cli detect <text...> [--url URL]   (no text: one per line on stdin)
- * Exit codes: 0 success, 1 usage or service error, 2 the batch had failed or cancelled items.
+ * Exit codes: 0 success, 1 usage or service error, 2 the batch had failed or cancelled items, or
+ * a translation came back unsafe (--on-unsafe return).
  */
 import { parseArgs } from 'node:util';
 import { ApiError, call, defaultHeaders } from './api-client.js';
 import { batchCommand } from './batch-command.js';
+import { parsePlaceholders, type ProtectionOptions } from './protection-options.js';
 import { InputError } from './read-input.js';
 import { DetectInputError, detectCommand, languagesCommand } from './language-commands.js';
 
 const USAGE = `usage:
-  cli batch <file> --to en,ja [--from ko] [--format text|html|icu|markdown] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--batch-size 10000] [--no-progress]
-      <file>: .jsonl (strings or {"src_text","ref"?,"tgt_lang"?}), .csv (header with src_text or text, ref?) or text lines
-  cli translate "text" --to en [--from ko] [--url http://127.0.0.1:3000] [--api-key KEY]
+  cli batch <file> --to en,ja [--from ko] [PROTECTION] [--out results.jsonl] [--url http://127.0.0.1:3000] [--api-key KEY] [--batch-size 10000] [--no-progress]
+      <file>: .jsonl (strings or {"src_text","ref"?,"tgt_lang"?,"src_lang"?,"format"?,"placeholders"?,"glossary"?,"on_unsafe"?}),
+      .csv (header with src_text or text; optional columns of the same names) or text lines; an item's own fields win over the flags
+  cli translate "text" --to en [--from ko] [PROTECTION] [--url http://127.0.0.1:3000] [--api-key KEY]
+      a result that failed its checks (--on-unsafe return) is printed, its issues go to stderr, exit 2
+  PROTECTION: [--format text|html|icu|markdown] [--placeholders auto|printf,braces,...] [--glossary NAME] [--on-unsafe fail|return]
   cli languages [--target en] [--url http://127.0.0.1:3000] [--api-key KEY]
       one "code<TAB>name" line per language, names in --target's language
   cli detect <text...> [--url http://127.0.0.1:3000] [--api-key KEY]
@@ -31,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string', short: 't' },
       from: { type: 'string', short: 'f' },
       format: { type: 'string' },
+      placeholders: { type: 'string' },
+      glossary: { type: 'string' },
+      'on-unsafe': { type: 'string' },
       out: { type: 'string', short: 'o' },
       url: { type: 'string', default: 'http://127.0.0.1:3000' },
       'api-key': { type: 'string' },
@@ -53,6 +62,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'detect') return detectCommand(url, positionals.slice(1));
   if (!arg || extra.length > 0) throw new UsageError(`${command} takes exactly one argument`);
+  const protection: ProtectionOptions = {
+    ...(values.format ? { format: values.format } : {}),
+    ...(values.placeholders ? { placeholders: parsePlaceholders(values.placeholders) } : {}),
+    ...(values.glossary ? { glossary: values.glossary } : {}),
+    ...(values['on-unsafe'] ? { on_unsafe: values['on-unsafe'] } : {}),
+  };
   const to = (values.to ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -64,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       url,
       to,
       ...(values.from ? { from: values.from } : {}),
-      ...(values.format ? { format: values.format } : {}),
+      protection,
       ...(values.out ? { out: values.out } : {}),
       batchSize: positiveInt(values['batch-size'], '--batch-size'),
       progress: !values['no-progress'] && Boolean(process.stderr.isTTY),
@@ -74,22 +89,33 @@ async function main(argv: string[]): Promise<number> {
     if (to.length === 0) throw new UsageError('give a target language with --to');
     const answers = await Promise.all(
       to.map((tgt) =>
-        call<{ tgt_text: string; detected_src_lang?: string }>(url, 'POST', '/v1/translate', {
+        call<TranslateAnswer>(url, 'POST', '/v1/translate', {
           src_text: arg,
           tgt_lang: tgt,
           ...(values.from ? { src_lang: values.from } : {}),
-          ...(values.format ? { format: values.format } : {}),
+          ...protection,
         }),
       ),
     );
-    answers.forEach((answer, i) =>
-      process.stdout.write(
-        to.length > 1 ? `${to[i]}\t${answer.body.tgt_text}\n` : `${answer.body.tgt_text}\n`,
-      ),
-    );
-    return 0;
+    let unsafe = false;
+    answers.forEach(({ body }, i) => {
+      process.stdout.write(to.length > 1 ? `${to[i]}\t${body.tgt_text}\n` : `${body.tgt_text}\n`);
+      if (body.qa?.ok !== false) return;
+      unsafe = true;
+      for (const issue of body.qa.issues ?? []) {
+        process.stderr.write(`unsafe (${to[i]}): ${issue.kind}: ${issue.message}\n`);
+      }
+    });
+    // Printed, as asked (--on-unsafe return), but not a success: a script must not ship it unseen.
+    return unsafe ? 2 : 0;
   }
   throw new UsageError(`unknown command "${command}"`);
+}
+
+interface TranslateAnswer {
+  tgt_text: string;
+  detected_src_lang?: string;
+  qa?: { ok: boolean; issues?: { kind: string; message: string }[] };
 }
 
 class UsageError extends Error {}

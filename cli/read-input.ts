@@ -1,18 +1,20 @@
 /**
  * Reads the texts of a batch file: JSONL (`.jsonl`/`.ndjson`: a string, or an object with
- * `src_text` or `text`, and optional `ref`, `tgt_lang`, `src_lang`, `format`), CSV (`.csv`: a header
- * row; column `src_text` or `text`, else the first; optional `ref`) or plain text (one text a line).
+ * `src_text` or `text`, and optional `ref`, `tgt_lang`, `src_lang` and the protection fields
+ * `format`, `placeholders`, `glossary`, `on_unsafe`), CSV (`.csv`: a header row; column `src_text`
+ * or `text`, else the first; optional columns of the same names as JSONL's) or plain text (one
+ * text a line).
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseCsv } from './csv.js';
+import { readProtection, type ProtectionOptions } from './protection-options.js';
 
-export interface InputItem {
+export interface InputItem extends ProtectionOptions {
   src_text: string;
   ref?: string | number;
   tgt_lang?: string;
   src_lang?: string;
-  format?: string;
 }
 
 export class InputError extends Error {}
@@ -45,12 +47,7 @@ function fromJsonLines(content: string): InputItem[] {
     const record = value as Record<string, unknown>;
     const text = record.src_text ?? record.text;
     if (typeof text !== 'string') throw new InputError(`line ${n + 1}: "src_text" must be a string`);
-    const item: InputItem = { src_text: text };
-    if (typeof record.ref === 'string' || typeof record.ref === 'number') item.ref = record.ref;
-    for (const key of ['tgt_lang', 'src_lang', 'format'] as const) {
-      if (typeof record[key] === 'string') item[key] = record[key];
-    }
-    items.push(item);
+    items.push(inputItem(text, record));
   });
   return items;
 }
@@ -62,13 +59,24 @@ function fromCsv(content: string): InputItem[] {
   let textAt = names.indexOf('src_text');
   if (textAt < 0) textAt = names.indexOf('text');
   if (textAt < 0) textAt = 0;
-  const refAt = names.indexOf('ref');
   return rows
     .filter((row) => row.some((cell) => cell !== ''))
     .map((row) => {
-      const item: InputItem = { src_text: row[textAt] ?? '' };
-      const ref = refAt >= 0 ? row[refAt] : undefined;
-      if (ref) item.ref = ref;
-      return item;
+      // The row by column name; the text column is read by position (it may be the first, unnamed).
+      const record: Record<string, unknown> = {};
+      names.forEach((name, i) => {
+        if (i !== textAt && row[i] !== undefined && row[i] !== '') record[name] = row[i];
+      });
+      return inputItem(row[textAt] ?? '', record);
     });
+}
+
+/** One item from its text and its record's optional fields (JSONL object or CSV row alike). */
+function inputItem(text: string, record: Record<string, unknown>): InputItem {
+  const item: InputItem = { src_text: text, ...readProtection(record) };
+  if (typeof record.ref === 'string' || typeof record.ref === 'number') item.ref = record.ref;
+  for (const key of ['tgt_lang', 'src_lang'] as const) {
+    if (typeof record[key] === 'string') item[key] = record[key];
+  }
+  return item;
 }

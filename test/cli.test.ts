@@ -149,6 +149,136 @@ describe('cli', () => {
     expect(nothing.stderr).toContain('give texts as arguments or one per line on stdin');
   });
 
+  describe('protection fields: format, placeholders, glossary, on_unsafe', () => {
+    beforeAll(async () => {
+      const res = await fetch(`${stack.url}/v1/glossaries/terms`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          src_lang: 'en',
+          tgt_lang: 'fr',
+          entries: [{ source: 'bucket', target: 'seau' }],
+        }),
+      });
+      expect(res.status).toBe(201);
+    });
+
+    it('translate: --placeholders, --glossary and --format reach the service', async () => {
+      const flags = ['--to', 'fr', '--from', 'en', '--url', stack.url];
+      const run = await runCli([
+        'translate',
+        'Hi {name}, %s bucket',
+        '--placeholders',
+        'auto',
+        '--glossary',
+        'terms',
+        ...flags,
+      ]);
+      expect([run.code, run.stdout, run.stderr]).toEqual([0, '[fr] Hi {name}, %s seau\n', '']);
+      const markdown = await runCli(['translate', 'Run `make bucket` now', '--format', 'markdown', ...flags]);
+      expect([markdown.code, markdown.stdout]).toEqual([0, '[fr] Run `make bucket` now\n']);
+      const missing = await runCli(['translate', 'x', '--glossary', 'nope', ...flags]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('No glossary named "nope". (not_found, HTTP 404)');
+    });
+
+    it('translate: --on-unsafe return prints the unsafe text, its issues on stderr, exit 2', async () => {
+      stack.emulator.dropProtectedSpans(2);
+      const run = await runCli([
+        'translate',
+        'Bye {name}',
+        '--placeholders',
+        'braces',
+        '--on-unsafe',
+        'return',
+        '--to',
+        'fr',
+        '--from',
+        'en',
+        '--url',
+        stack.url,
+      ]);
+      expect([run.code, run.stdout, run.stderr]).toEqual([
+        2,
+        '[fr] Bye \n',
+        'unsafe (fr): placeholder_missing: "{name}" is missing\n',
+      ]);
+    });
+
+    it('batch: JSONL and CSV items carry their own fields; the flags are the defaults', async () => {
+      const jsonl = join(dir, 'protected.jsonl');
+      await writeFile(
+        jsonl,
+        [
+          JSON.stringify({
+            src_text: 'Open {file} in the bucket',
+            ref: 'own',
+            placeholders: ['braces'],
+            glossary: 'terms',
+          }),
+          JSON.stringify({ src_text: 'Pay ${amount}', ref: 'flags' }),
+          JSON.stringify({
+            src_text: '{n, plural, one {# bucket} other {# buckets}}',
+            ref: 'icu',
+            format: 'icu',
+          }),
+          '',
+        ].join('\n'),
+      );
+      const fromJsonl = await runCli([
+        'batch',
+        jsonl,
+        '--to',
+        'fr',
+        '--from',
+        'en',
+        '--placeholders',
+        'auto',
+        '--glossary',
+        'terms',
+        '--url',
+        stack.url,
+      ]);
+      expect(fromJsonl.code).toBe(0);
+      expect(
+        fromJsonl.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .map((l) => [l.ref, l.status, l.tgt_text, l.qa]),
+      ).toEqual([
+        ['own', 'completed', '[fr] Open {file} in the seau', { ok: true }],
+        ['flags', 'completed', '[fr] Pay ${amount}', { ok: true }],
+        ['icu', 'completed', '{n, plural, one {# seau} other {[fr] # buckets}}', { ok: true }],
+      ]);
+
+      const csv = join(dir, 'protected.csv');
+      await writeFile(
+        csv,
+        [
+          'ref,src_text,placeholders,glossary,format,on_unsafe',
+          'a,"Hi {name}, %s",braces;printf,,,',
+          'b,Empty the bucket,,terms,,',
+          'c,Use `bucket` here,,,markdown,return',
+          '',
+        ].join('\n'),
+      );
+      const fromCsv = await runCli(['batch', csv, '--to', 'fr', '--from', 'en', '--url', stack.url]);
+      expect(fromCsv.code).toBe(0);
+      expect(
+        fromCsv.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .map((l) => [l.ref, l.status, l.tgt_text, l.qa]),
+      ).toEqual([
+        ['a', 'completed', '[fr] Hi {name}, %s', { ok: true }],
+        ['b', 'completed', '[fr] Empty the seau', { ok: true }],
+        ['c', 'completed', '[fr] Use `bucket` here', { ok: true }],
+      ]);
+    });
+  });
+
   it('without the API key: a clear message and exit 1', async () => {
     const run = await runCli(['translate', 'x', '--to', 'en', '--url', stack.url], []);
     expect(run.code).toBe(1);
