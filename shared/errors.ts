@@ -16,6 +16,14 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   batch_too_large: { status: 413, message: 'The batch has too many items.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  /**
+   * A glossary edited after the request was accepted, whose accepted version the worker no longer
+   * has: translating with the new content would cache it under the old version's key.
+   */
+  glossary_changed: {
+    status: 409,
+    message: 'The glossary was edited after this request was accepted; send the request again.',
+  },
   idempotency_key_reused: {
     status: 422,
     message: 'This Idempotency-Key was already used with a different request.',

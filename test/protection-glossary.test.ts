@@ -6,7 +6,7 @@
  * Another key has none of them (404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
+import { eventually, getJson, postJson, startStack, type HttpResult, type Stack } from './helpers/stack.js';
 
 const KEY_A = 'protection-glossary-a-key';
 const KEY_B = 'protection-glossary-b-key';
@@ -14,6 +14,21 @@ const A = { authorization: `Bearer ${KEY_A}` };
 const B = { authorization: `Bearer ${KEY_B}` };
 
 type Entries = { source: string; target: string }[];
+
+/** PUT /v1/glossaries/{name} (en → ko) as key A: the answer, its version included. */
+async function putGlossary(
+  stack: Stack,
+  name: string,
+  entries: Entries,
+  caseSensitive = false,
+): Promise<HttpResult> {
+  const res = await fetch(`${stack.url}/v1/glossaries/${name}`, {
+    method: 'PUT',
+    headers: { ...A, 'content-type': 'application/json' },
+    body: JSON.stringify({ src_lang: 'en', tgt_lang: 'ko', entries, case_sensitive: caseSensitive }),
+  });
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
 
 const CLOUD: Entries = [
   { source: 'Acme Cloud', target: 'Acme Cloud' },
@@ -26,20 +41,12 @@ describe('text protection: glossaries from the store', () => {
   const translate = (body: Record<string, unknown>, headers: Record<string, string> = A) =>
     postJson(`${stack.url}/v1/translate`, { tgt_lang: 'ko', src_lang: 'en', ...body }, headers);
 
-  /** PUT /v1/glossaries/{name} as key A: the answer (its version included). */
-  const putGlossary = async (name: string, entries: Entries, caseSensitive = false): Promise<HttpResult> => {
-    const res = await fetch(`${stack.url}/v1/glossaries/${name}`, {
-      method: 'PUT',
-      headers: { ...A, 'content-type': 'application/json' },
-      body: JSON.stringify({ src_lang: 'en', tgt_lang: 'ko', entries, case_sensitive: caseSensitive }),
-    });
-    return { status: res.status, body: await res.json(), headers: res.headers };
-  };
-
   beforeAll(async () => {
     stack = await startStack({ env: { API_KEYS: `${KEY_A},${KEY_B}` } });
-    expect((await putGlossary('cloud', CLOUD)).status).toBe(201);
-    expect((await putGlossary('strict', [{ source: 'bucket', target: '버킷' }], true)).status).toBe(201);
+    expect((await putGlossary(stack, 'cloud', CLOUD)).status).toBe(201);
+    expect((await putGlossary(stack, 'strict', [{ source: 'bucket', target: '버킷' }], true)).status).toBe(
+      201,
+    );
   });
   afterAll(() => stack?.close());
 
@@ -113,14 +120,14 @@ describe('text protection: glossaries from the store', () => {
   });
 
   it('editing a glossary changes its version: a new cache key, and the new terms apply', async () => {
-    const created = await putGlossary('edits', [{ source: 'bucket', target: '버킷' }]);
+    const created = await putGlossary(stack, 'edits', [{ source: 'bucket', target: '버킷' }]);
     const body = { src_text: 'Empty the bucket.', glossary: 'edits' };
     const first = await translate(body);
     expect(first.body).toMatchObject({ tgt_text: '[ko] Empty the 버킷.', qa: { ok: true } });
     expect(first.body.cached).toBeUndefined();
     expect((await translate(body)).body).toMatchObject({ tgt_text: '[ko] Empty the 버킷.', cached: true });
 
-    const edited = await putGlossary('edits', [{ source: 'bucket', target: '양동이' }]);
+    const edited = await putGlossary(stack, 'edits', [{ source: 'bucket', target: '양동이' }]);
     expect(edited.status).toBe(200);
     expect(edited.body.version).not.toBe(created.body.version);
     const after = await translate(body);
@@ -140,5 +147,71 @@ describe('text protection: glossaries from the store', () => {
       B,
     );
     expect([batch.status, batch.body]).toEqual([404, notFound]);
+  });
+});
+
+describe('a glossary edited after the request was accepted', () => {
+  let stack: Stack;
+  const accept = async (srcText: string, glossary: string): Promise<string> => {
+    const res = await postJson(
+      `${stack.url}/v1/translate`,
+      { src_text: srcText, tgt_lang: 'ko', src_lang: 'en', glossary },
+      { ...A, Prefer: 'respond-async' },
+    );
+    expect(res.status).toBe(202);
+    return res.body.job_id as string;
+  };
+  /** The job once it has ended (GET /v1/jobs/{id}). */
+  const ended = (jobId: string) =>
+    eventually(async () => {
+      const job = await getJson(`${stack.url}/v1/jobs/${jobId}`, A);
+      return job.body.status === 'completed' || job.body.status === 'failed' ? job.body : undefined;
+    });
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { API_KEYS: KEY_A } });
+  });
+  afterAll(() => stack?.close());
+
+  it('a worker without the accepted version fails the item with glossary_changed; nothing is cached under it', async () => {
+    expect((await putGlossary(stack, 'moving', [{ source: 'bucket', target: '버킷' }])).status).toBe(201);
+    const jobId = await accept('Fill the bucket.', 'moving');
+    expect((await putGlossary(stack, 'moving', [{ source: 'bucket', target: '양동이' }])).status).toBe(200);
+    await stack.startWorker();
+    expect(await ended(jobId)).toMatchObject({
+      job_id: jobId,
+      status: 'failed',
+      attempts: 1,
+      error: {
+        code: 'glossary_changed',
+        message: 'The glossary was edited after this request was accepted; send the request again.',
+      },
+    });
+    // Sent again, it gets the new version: translated now, with the new term.
+    const again = await postJson(
+      `${stack.url}/v1/translate`,
+      { src_text: 'Fill the bucket.', tgt_lang: 'ko', src_lang: 'en', glossary: 'moving' },
+      A,
+    );
+    expect([again.status, again.body.tgt_text, again.body.cached]).toEqual([
+      200,
+      '[ko] Fill the 양동이.',
+      undefined,
+    ]);
+  });
+
+  it('a worker holding the accepted version translates with it', async () => {
+    expect((await putGlossary(stack, 'held', [{ source: 'bucket', target: '버킷' }])).status).toBe(201);
+    const worker = stack.workers[0] ?? (await stack.startWorker());
+    // The worker compiles and holds this version.
+    expect((await ended(await accept('One bucket.', 'held'))).result.tgt_text).toBe('[ko] One 버킷.');
+    await worker.worker.pause();
+    const jobId = await accept('Two buckets and a bucket.', 'held');
+    expect((await putGlossary(stack, 'held', [{ source: 'bucket', target: '양동이' }])).status).toBe(200);
+    worker.worker.resume();
+    expect(await ended(jobId)).toMatchObject({
+      status: 'completed',
+      result: { tgt_text: '[ko] Two buckets and a 버킷.', qa: { ok: true } },
+    });
   });
 });

@@ -46,6 +46,9 @@ export function registerTranslatePaths(registry: OpenAPIRegistry, config: Config
       ...unauthorized,
       404: error("`not_found`: the `glossary` named is not one of the caller's."),
       405: error('`method_not_allowed`.'),
+      409: error(
+        '`glossary_changed`: the `glossary` was edited after the request was accepted and the worker no longer has the accepted version; send the request again (it gets the new version).',
+      ),
       413: error('`payload_too_large` (over MAX_BODY_BYTES).'),
       415: error('`unsupported_media_type`.'),
       429: error('`rate_limited`, `overloaded` or `budget_exhausted`.'),

@@ -188,4 +188,55 @@ describe('CheckedTranslator', () => {
       },
     ]);
   });
+
+  it('a glossary edited after the job was accepted: the held version is used, else glossary_changed', async () => {
+    let stored = { version: 'v1', case_sensitive: false, entries: [{ source: 'bucket', target: 'seau' }] };
+    let loads = 0;
+    const reader = {
+      version: () => Promise.resolve(stored.version),
+      get: () => {
+        loads += 1;
+        return Promise.resolve(stored);
+      },
+    };
+    const v1 = { owner: 'acme', name: 'terms', version: 'v1' };
+    const v2 = { ...v1, version: 'v2' };
+    const translate = (checked: CheckedTranslator, ref: typeof v1) =>
+      checked.translate(new FakeTranslator(), request(['A bucket'], { glossary: ref }));
+    const holding = new CheckedTranslator({ glossaries: new CompiledGlossaries(reader) });
+    expect((await translate(holding, v1))[0]).toMatchObject({
+      ok: true,
+      translation: { text: '[fr] A seau' },
+    });
+    stored = { version: 'v2', case_sensitive: false, entries: [{ source: 'bucket', target: 'baquet' }] };
+    // This process still holds v1: the job's version, exactly what its cache key names.
+    expect((await translate(holding, v1))[0]).toMatchObject({
+      ok: true,
+      translation: { text: '[fr] A seau' },
+    });
+    expect((await translate(holding, v2))[0]).toMatchObject({
+      ok: true,
+      translation: { text: '[fr] A baquet' },
+    });
+    expect(loads).toBe(2);
+
+    // A process that never held v1: the store has only v2, so v1's texts fail (and v2 is held).
+    const fresh = new CheckedTranslator({ glossaries: new CompiledGlossaries(reader) });
+    expect(await translate(fresh, v1)).toEqual([
+      {
+        ok: false,
+        failure: {
+          kind: 'permanent',
+          code: 'glossary_changed',
+          message: 'The glossary was edited after this request was accepted; send the request again.',
+        },
+        billed: 0,
+      },
+    ]);
+    expect((await translate(fresh, v2))[0]).toMatchObject({
+      ok: true,
+      translation: { text: '[fr] A baquet' },
+    });
+    expect(loads).toBe(3);
+  });
 });

@@ -15,7 +15,7 @@
  * its prepared form (escaped html, ICU or Markdown prose segments), not the caller's text; a strict
  * retry is sent, and billed, again. Usage (`billed` per key) counts exactly this.
  */
-import type { ErrorDetail } from '../../shared/errors.js';
+import { ERROR_CODES, type ErrorDetail } from '../../shared/errors.js';
 import type { EventBus } from '../../shared/events.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import { isChecked, type Shape } from '../../shared/provider-request/shape.js';
@@ -108,8 +108,11 @@ export class CheckedTranslator {
     const lib = await loadTextProtection();
     const settings: ProtectionSettings = { format: request.format, placeholders: request.placeholders ?? [] };
     if (request.glossary) {
-      const glossary = await this.deps.glossaries?.get(request.glossary, lib.compileGlossary);
-      if (!glossary) return request.texts.map(() => ({ ok: false, failure: GLOSSARY_GONE, billed: 0 }));
+      const glossary = (await this.deps.glossaries?.get(request.glossary, lib.compileGlossary)) ?? 'deleted';
+      if (typeof glossary === 'string') {
+        const failure = glossary === 'changed' ? GLOSSARY_CHANGED : GLOSSARY_GONE;
+        return request.texts.map(() => ({ ok: false, failure, billed: 0 }));
+      }
       settings.glossary = glossary;
     }
     const all = request.texts.map((_, i) => i);
@@ -271,6 +274,13 @@ const GLOSSARY_GONE: ProviderFailure = {
   kind: 'permanent',
   code: 'not_found',
   message: 'The glossary named by the request no longer exists.',
+};
+
+/** See compiled-glossaries.ts: never the new content's translation under the old version's key. */
+const GLOSSARY_CHANGED: ProviderFailure = {
+  kind: 'permanent',
+  code: 'glossary_changed',
+  message: ERROR_CODES.glossary_changed.message,
 };
 
 function invalidMessage(parserMessage: string): ProviderFailure {
