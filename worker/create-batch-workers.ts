@@ -6,6 +6,7 @@
 import { Queue, Worker, type DefaultJobOptions } from 'bullmq';
 import { BatchStore, type BatchState } from '../shared/batch-store.js';
 import { enqueueWebhook } from '../shared/batch-webhook.js';
+import { FairChunkQueue } from '../shared/fair-chunk-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
@@ -50,6 +51,7 @@ export function createBatchWorkers(deps: {
   releasers.add('redis (batch)', () => connection.disconnect());
   connection.on('error', (err) => logger.debug({ err: err.message }, 'redis (batch) error'));
   const store = new BatchStore(connection, consumer.prefix, options.resultTtlS);
+  const fairChunks = new FairChunkQueue(connection, consumer.prefix);
   const webhookQueue = new Queue(QUEUE_NAMES.batchWebhook, {
     connection,
     prefix: consumer.prefix,
@@ -73,6 +75,7 @@ export function createBatchWorkers(deps: {
   const processor = createBatchChunkProcessor({
     translator,
     store,
+    chunks: fairChunks,
     logger,
     failures: new FailurePolicy({
       rateLimit: (ms) => chunkQueue.rateLimit(ms),
@@ -102,7 +105,7 @@ export function createBatchWorkers(deps: {
     // The processor settles every failure it sees; what reaches here failed for good without it
     // (stalled too often, or an attempt lost with its worker): its items fail, the batch goes on.
     if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message))) return;
-    settleAbandonedChunk({ store, onFinal }, job.data).catch((e: unknown) =>
+    settleAbandonedChunk({ store, onFinal, chunks: fairChunks }, job).catch((e: unknown) =>
       logger.error(
         { err: { message: (e as Error).message }, jobId: job.id },
         'could not settle a failed chunk',

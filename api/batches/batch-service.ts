@@ -1,6 +1,6 @@
 /**
- * Batches on the API side: accept (validate, store the items in one MULTI, add every chunk job
- * with one addBulk), read status and result pages, cancel, wait for a small batch to finish, and
+ * Batches on the API side: accept (validate, store the items in one MULTI, queue the chunks in the
+ * fair-share queue by the tenant's weight, then add their chunk jobs with one addBulk), read status and result pages, cancel, wait for a small batch to finish, and
  * hold the process's event streams (bounded; one shared reader per batch).
  * A batch belongs to the tenant that created it: any other gets 404, as for an unknown batch.
  */
@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { batchChunkJob } from '../../shared/jobs/batch-chunk-job.js';
+import { batchChunkEntry, batchChunkJobs } from '../../shared/jobs/batch-chunk-job.js';
+import { FairChunkQueue } from '../../shared/fair-chunk-queue.js';
 import { MAX_RESULTS_PAGE, type BatchResultsResponse } from '../../shared/batch-schemas.js';
 import { BatchStore, isFinal, ownsBatch, type BatchState } from '../../shared/batch-store.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
@@ -20,6 +21,7 @@ import type { Logger } from '../../shared/logger.js';
 import { QUEUE_NAMES } from '../../shared/queues.js';
 import { callbackUrlProblem } from '../../shared/webhook-address-guard.js';
 import { enqueueWebhook } from '../../shared/batch-webhook.js';
+import type { Tenant } from '../../shared/tenants.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import { EventStreamSlots, type EventStreamLimits } from '../admission/event-stream-slots.js';
 import type { OpenWaits } from '../admission/open-waits.js';
@@ -68,6 +70,7 @@ export interface BatchServiceDeps {
 export class BatchService {
   readonly store: BatchStore;
   private readonly chunks: Queue;
+  private readonly fairChunks: FairChunkQueue;
   private readonly webhooks: Queue;
   private readonly streams = new Set<AbortController>();
   private readonly watchers: BatchWatchers;
@@ -78,6 +81,7 @@ export class BatchService {
     this.store = new BatchStore(redis, options.prefix, options.resultTtlS);
     this.watchers = new BatchWatchers((id) => this.store.state(id), options.eventsIntervalMs);
     this.streamSlots = new EventStreamSlots(options.eventStreams);
+    this.fairChunks = new FairChunkQueue(redis, options.prefix);
     this.chunks = new Queue(QUEUE_NAMES.translateBatch, {
       connection: redis,
       prefix: options.prefix,
@@ -101,8 +105,9 @@ export class BatchService {
    * instead; used for a different request, it is refused (422), as the IETF Idempotency-Key draft
    * asks: the client has a bug, and answering with the other batch would hide it.
    */
-  async submit(body: unknown, owner: string, idempotencyKey?: string): Promise<BatchState> {
+  async submit(body: unknown, tenant: Tenant, idempotencyKey?: string): Promise<BatchState> {
     const { options } = this.deps;
+    const owner = tenant.name;
     const parsed = parseBatchRequest(body, options.limits);
     if (parsed.callbackUrl) await this.checkCallbackUrl(parsed.callbackUrl);
 
@@ -128,6 +133,7 @@ export class BatchService {
       }
     }
     const chunks = planChunks(parsed.items, options.chunkMaxChars);
+    const entries = chunks.map((chunk) => batchChunkEntry({ batch_id: id, ...chunk }));
     const now = Date.now();
     try {
       const { budget } = this.deps;
@@ -142,14 +148,15 @@ export class BatchService {
           ...(parsed.callbackUrl ? { callbackUrl: parsed.callbackUrl } : {}),
         }),
       );
-      await this.redisCall(
-        () => this.chunks.addBulk(chunks.map((chunk) => batchChunkJob({ batch_id: id, ...chunk }))),
-        10_000,
-      );
+      // Chunks before their jobs: a job never starts with nothing to take (shared/fair-chunk-queue.ts).
+      await this.redisCall(() => this.fairChunks.enqueue(owner, tenant.weight, entries));
+      await this.redisCall(() => this.chunks.addBulk(batchChunkJobs(entries.length)), 10_000);
     } catch (err) {
-      // Nothing half-made stays behind: a retry with the same key starts afresh.
+      // Nothing half-made stays behind: a retry with the same key starts afresh. A chunk left
+      // pending (Redis went away) belongs to a removed batch: the job that meets it passes over it.
       await Promise.allSettled([
         this.store.remove(id),
+        this.fairChunks.withdraw(entries),
         idempotencyKey ? this.store.releaseIdempotencyKey(idempotencyKey) : Promise.resolve(),
       ]);
       throw err;

@@ -68,10 +68,11 @@ export function batchRoutes(options: BatchRouteOptions, service: BatchService): 
       const waitMs = preferredWaitMs(req.get('prefer'), 0, options.syncWaitMaxMs);
       // Idempotency keys are per client: two API keys using the same key get their own batches.
       const clientId = typeof res.locals.clientId === 'string' ? res.locals.clientId : '';
-      const owner = requestTenant(res).name;
+      const tenant = requestTenant(res);
+      const owner = tenant.name;
       const state = await service.submit(
         req.body,
-        owner,
+        tenant,
         key === undefined ? undefined : `${clientId}|${key}`,
       );
       const finished = waitMs > 0 ? await finishedAnswer(service, state.id, owner, waitMs, res) : undefined;

@@ -22,6 +22,9 @@
  * | `P:ratelimit:<client>`      | string | a client's request count in its current minute          |
  * | `P:auth-failures:<g>:<ip>`  | string | failed secret attempts of a client IP at guard `g`      |
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
+ * | `P:fair-share:pending`      | zset   | chunks waiting (JSON), scored by virtual start tag      |
+ * | `P:fair-share:clock`        | hash   | `v`: virtual time; `t:<tenant>`: its next start tag     |
+ * | `P:fair-share:taken`        | hash   | chunk job id → the chunk (JSON) it runs now             |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
  */
@@ -35,6 +38,13 @@ export interface BatchKeys {
   results: string;
   started: string;
   settled: string;
+}
+
+/** The fair-share queue of batch chunks (shared/fair-chunk-queue.ts). */
+export interface FairShareKeys {
+  pending: string;
+  clock: string;
+  taken: string;
 }
 
 /** The fleet's provider quota buckets. */
@@ -109,6 +119,12 @@ export class RedisKeys {
    */
   authFailures(guard: string, client: string): string {
     return `${this.prefix}:auth-failures:${guard}:${client}`;
+  }
+
+  /** Batch chunks waiting their turn, weighted by tenant (shared/fair-chunk-queue.ts). */
+  fairShare(): FairShareKeys {
+    const base = `${this.prefix}:fair-share`;
+    return { pending: `${base}:pending`, clock: `${base}:clock`, taken: `${base}:taken` };
   }
 
   /** `day`: the UTC date, `YYYY-MM-DD`. */

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import type { BatchKeys, ProviderQuotaKeys } from './keys.js';
+import type { BatchKeys, FairShareKeys, ProviderQuotaKeys } from './keys.js';
 
 export const LUA_DIR = fileURLToPath(new URL('./lua/', import.meta.url));
 
@@ -64,6 +64,10 @@ export interface RedisScripts {
   keepRunningBatch(keys: BatchKeys): Promise<number>;
   /** cancel-batch-5.lua */
   cancelBatch(keys: BatchKeys, now: number, ttlS: number): Promise<[status: string, finalized: number]>;
+  /** enqueue-fair-chunks-2.lua: the tenant's next start tag. */
+  enqueueFairChunks(keys: FairShareKeys, tenant: string, stride: number, chunks: string[]): Promise<string>;
+  /** take-fair-chunk-3.lua: the chunk the job runs (JSON), or null when none is pending. */
+  takeFairChunk(keys: FairShareKeys, jobId: string, next: boolean): Promise<string | null>;
   /** hit-rate-limit-1.lua */
   hitRateLimit(key: string, windowMs: number): Promise<[hits: number, ttlMs: number]>;
   /** reserve-chars-1.lua: the day's total, or -1 when refused. */
@@ -180,6 +184,12 @@ function entryPoints(run: (command: string, ...args: Arg[]) => Promise<unknown>)
         now,
         ttlS,
       ) as Promise<[string, number]>,
+    enqueueFairChunks: (keys, tenant, stride, chunks) =>
+      run('enqueueFairChunks', keys.pending, keys.clock, tenant, stride, ...chunks) as Promise<string>,
+    takeFairChunk: (keys, jobId, next) =>
+      run('takeFairChunk', keys.pending, keys.clock, keys.taken, jobId, next ? '1' : '0') as Promise<
+        string | null
+      >,
     hitRateLimit: (key, windowMs) => run('hitRateLimit', key, windowMs) as Promise<[number, number]>,
     reserveChars: (key, chars, budget, ttlMs) =>
       run('reserveChars', key, chars, budget, ttlMs) as Promise<number>,

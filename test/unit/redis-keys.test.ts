@@ -27,6 +27,11 @@ describe('RedisKeys', () => {
       requests: '{translate}:quota:requests',
     });
     expect(keys.rateLimit('ip:127.0.0.1')).toBe('{translate}:ratelimit:ip:127.0.0.1');
+    expect(keys.fairShare()).toEqual({
+      pending: '{translate}:fair-share:pending',
+      clock: '{translate}:fair-share:clock',
+      taken: '{translate}:fair-share:taken',
+    });
     expect(keys.budgetDay('2026-12-01')).toBe('{translate}:budget:2026-12-01');
     expect(keys.job('translate', 'f00d')).toBe('{translate}:translate:f00d');
   });

@@ -1,6 +1,8 @@
 /**
  * Translates one batch chunk (up to 128 distinct texts sharing source, target and format) with a
  * single provider request, and writes the results of every item those texts stand for.
+ * - Which chunk: the one whose turn it is when the job starts, taken from the fair-share queue
+ *   (shared/fair-chunk-queue.ts), so tenants' batches share the workers by weight.
  * - Cancelled batches: a chunk that has not started never reaches the provider (atomic claim).
  * - A permanent 400 must not fail the good texts of a chunk: the bad texts are isolated
  *   (provider/translate-isolating.ts).
@@ -9,10 +11,12 @@
  */
 import type { Job } from 'bullmq';
 import { parseJobData } from './job-data.js';
-import type { BatchState, BatchStore, StoredResult } from '../../shared/batch-store.js';
+import type { BatchState, BatchStore, ClaimOutcome, StoredResult } from '../../shared/batch-store.js';
+import type { FairChunkQueue } from '../../shared/fair-chunk-queue.js';
 import {
+  batchChunk,
   batchChunkJobData,
-  type BatchChunkJobData,
+  type BatchChunk,
   type BatchChunkJobResult,
 } from '../../shared/jobs/batch-chunk-job.js';
 import { UNKNOWN_FAILURE, encodeItemFailure } from '../../shared/jobs/job-failure.js';
@@ -22,9 +26,17 @@ import { classifyProviderError, type ProviderFailure } from '../provider/classif
 import type { Translator } from '../provider/google-translator.js';
 import { translateIsolating } from '../provider/translate-isolating.js';
 
+/**
+ * Chunks needing no work that one job passes over before it stops (a cancelled 10,000-item batch
+ * leaves about 80): it keeps each run short; the chunks left go to the next jobs.
+ */
+const MAX_TAKES_PER_RUN = 1000;
+
 export interface BatchChunkProcessorDeps {
   translator: Translator;
   store: BatchStore;
+  /** Where a chunk job takes the chunk it runs. */
+  chunks: FairChunkQueue;
   logger: Logger;
   /** Requeue, retry or fail after a provider failure; pauses the batch queue on quota answers. */
   failures: FailurePolicy;
@@ -34,48 +46,71 @@ export interface BatchChunkProcessorDeps {
 
 export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
   return async function processBatchChunk(job: Job): Promise<BatchChunkJobResult> {
-    const data = parseJobData(batchChunkJobData, job, 'chunk job');
-    const claim = await deps.store.claimChunk(data.batch_id, data.chunk);
-    if (claim === 'skip') return { outcome: claim };
-    if (claim === 'done') {
-      // A run after the settling one (stall, or enqueueing the webhook failed): make sure the
-      // webhook exists; its fixed job id makes this a no-op when it does.
-      const state = await deps.store.state(data.batch_id);
-      if (state && state.status !== 'running') await deps.onFinal(state);
-      return { outcome: claim };
-    }
-
-    let outcomes: StoredResult[] = [];
-    if (claim === 'go') {
-      try {
-        outcomes = await translateChunk(deps.translator, data);
-        deps.failures.succeeded();
-      } catch (err) {
-        const failure = classifyProviderError(err);
-        deps.logger.warn(
-          { batchId: data.batch_id, chunk: data.chunk, kind: failure.kind, attempt: job.attemptsMade + 1 },
-          'batch chunk: provider call failed',
-        );
-        // Returns only when the chunk fails for good: its items fail, the rest of the batch carries on.
-        await deps.failures.onFailure(failure, job);
-        outcomes = data.texts.map(() => failed(failure));
+    // Queued by an API of an earlier release: the job carries its chunk and runs it.
+    const own = batchChunk.safeParse(job.data);
+    if (own.success) return { outcome: await runChunk(deps, job, own.data) };
+    parseJobData(batchChunkJobData, job, 'chunk job');
+    const jobId = job.id!;
+    for (let take = 0; take < MAX_TAKES_PER_RUN; take++) {
+      const chunk = await deps.chunks.take(jobId, take > 0);
+      if (chunk === undefined) return { outcome: 'idle' };
+      if (chunk === 'malformed') {
+        deps.logger.warn({ jobId }, 'batch chunk: a malformed chunk in the fair-share queue was dropped');
+        continue;
       }
+      const outcome = await runChunk(deps, job, chunk);
+      // A chunk that needed no work costs no turn (shared/fair-chunk-queue.ts): take the next.
+      if (outcome === 'skip' || outcome === 'done') continue;
+      await deps.chunks.release(jobId);
+      return { outcome };
     }
-    // 'abandon' settles with no results: the chunk started before a cancel and is retried after it.
-    const results: [number, StoredResult][] = [];
-    outcomes.forEach((result, k) => {
-      for (const index of data.indexes[k] ?? []) results.push([index, result]);
-    });
-    const final = await deps.store.settleChunk(data.batch_id, data.chunk, results);
-    if (final) {
-      const state = await deps.store.state(data.batch_id);
-      if (state) await deps.onFinal(state);
-    }
-    return { outcome: claim };
+    await deps.chunks.release(jobId);
+    return { outcome: 'skip' };
   };
 }
 
-async function translateChunk(translator: Translator, data: BatchChunkJobData): Promise<StoredResult[]> {
+/** Claims, translates and settles one chunk; what the claim said. */
+async function runChunk(deps: BatchChunkProcessorDeps, job: Job, data: BatchChunk): Promise<ClaimOutcome> {
+  const claim = await deps.store.claimChunk(data.batch_id, data.chunk);
+  if (claim === 'skip') return claim;
+  if (claim === 'done') {
+    // A run after the settling one (stall, or enqueueing the webhook failed): make sure the
+    // webhook exists; its fixed job id makes this a no-op when it does.
+    const state = await deps.store.state(data.batch_id);
+    if (state && state.status !== 'running') await deps.onFinal(state);
+    return claim;
+  }
+
+  let outcomes: StoredResult[] = [];
+  if (claim === 'go') {
+    try {
+      outcomes = await translateChunk(deps.translator, data);
+      deps.failures.succeeded();
+    } catch (err) {
+      const failure = classifyProviderError(err);
+      deps.logger.warn(
+        { batchId: data.batch_id, chunk: data.chunk, kind: failure.kind, attempt: job.attemptsMade + 1 },
+        'batch chunk: provider call failed',
+      );
+      // Returns only when the chunk fails for good: its items fail, the rest of the batch carries on.
+      await deps.failures.onFailure(failure, job);
+      outcomes = data.texts.map(() => failed(failure));
+    }
+  }
+  // 'abandon' settles with no results: the chunk started before a cancel and is retried after it.
+  const results: [number, StoredResult][] = [];
+  outcomes.forEach((result, k) => {
+    for (const index of data.indexes[k] ?? []) results.push([index, result]);
+  });
+  const final = await deps.store.settleChunk(data.batch_id, data.chunk, results);
+  if (final) {
+    const state = await deps.store.state(data.batch_id);
+    if (state) await deps.onFinal(state);
+  }
+  return claim;
+}
+
+async function translateChunk(translator: Translator, data: BatchChunk): Promise<StoredResult[]> {
   const outcomes = await translateIsolating(translator, {
     texts: data.texts,
     target: data.target,
@@ -97,24 +132,27 @@ function failed(failure: ProviderFailure): StoredResult {
 }
 
 /**
- * Settles a chunk whose job BullMQ failed for good without the processor settling it (it stalled
- * past `maxStalledCount`, e.g. two worker crashes), so its batch still ends. A no-op for a chunk
- * already settled.
+ * Settles the chunk of a job BullMQ failed for good without the processor settling it (it stalled
+ * past `maxStalledCount`, e.g. two worker crashes), so its batch still ends: the chunk the job
+ * held in the fair-share queue, or the one it carries (queued by an earlier release). A no-op for
+ * a chunk already settled, or a job that held none.
  */
 export async function settleAbandonedChunk(
-  deps: Pick<BatchChunkProcessorDeps, 'store' | 'onFinal'>,
-  jobData: unknown,
+  deps: Pick<BatchChunkProcessorDeps, 'store' | 'onFinal' | 'chunks'>,
+  job: Pick<Job, 'id' | 'data'>,
 ): Promise<void> {
-  const parsed = batchChunkJobData.safeParse(jobData);
-  if (!parsed.success) return;
-  const data = parsed.data;
-  const error: StoredResult = { e: encodeItemFailure(UNKNOWN_FAILURE) };
-  const results: [number, StoredResult][] = data.indexes.flatMap((at) =>
-    at.map((i): [number, StoredResult] => [i, error]),
-  );
-  const final = await deps.store.settleChunk(data.batch_id, data.chunk, results);
-  if (final) {
-    const state = await deps.store.state(data.batch_id);
-    if (state) await deps.onFinal(state);
+  const own = batchChunk.safeParse(job.data);
+  const data = own.success ? own.data : job.id ? await deps.chunks.held(job.id) : undefined;
+  if (data) {
+    const error: StoredResult = { e: encodeItemFailure(UNKNOWN_FAILURE) };
+    const results: [number, StoredResult][] = data.indexes.flatMap((at) =>
+      at.map((i): [number, StoredResult] => [i, error]),
+    );
+    const final = await deps.store.settleChunk(data.batch_id, data.chunk, results);
+    if (final) {
+      const state = await deps.store.state(data.batch_id);
+      if (state) await deps.onFinal(state);
+    }
   }
+  if (!own.success && job.id) await deps.chunks.release(job.id);
 }
