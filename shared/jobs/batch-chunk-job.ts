@@ -66,7 +66,9 @@ export function batchChunkJobOptions(config: Config): DefaultJobOptions {
 }
 
 /** `count` chunk jobs, ready for `queue.addBulk`: one per chunk queued in the fair-share queue. */
-export function batchChunkJobs(count: number): { name: typeof BATCH_CHUNK_JOB_NAME; data: BatchChunkJobData }[] {
+export function batchChunkJobs(
+  count: number,
+): { name: typeof BATCH_CHUNK_JOB_NAME; data: BatchChunkJobData }[] {
   return Array.from({ length: count }, () => ({ name: BATCH_CHUNK_JOB_NAME, data: {} }));
 }
 
