@@ -10,8 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { BatchStore } from '../shared/batch-store.js';
 import { FairChunkQueue } from '../shared/fair-chunk-queue.js';
-import { batchChunkEntry, type BatchChunk } from '../shared/jobs/batch-chunk-job.js';
+import { BATCH_CHUNK_JOB_NAME, batchChunkEntry, type BatchChunk } from '../shared/jobs/batch-chunk-job.js';
+import { QUEUE_NAMES } from '../shared/queues.js';
+import { settleAbandonedChunk } from '../worker/processors/batch-chunk-processor.js';
 import { createRedis } from '../shared/redis.js';
 import { RedisKeys } from '../shared/redis/keys.js';
 import {
@@ -122,6 +126,23 @@ describe('fair-share queue (Lua, real Redis)', () => {
     expect(await queue.take('job-m')).toBe('malformed');
   });
 
+  it('a job that failed for good settles the chunk it held as failed, and holds it no more', async () => {
+    await fresh();
+    const store = new BatchStore(redis, prefix, 60);
+    const id = randomUUID();
+    await store.create(id, [{ s: 'one', t: 'fr' }], 1, { owner: 'a' });
+    await queue.enqueue('a', 1, [batchChunkEntry({ ...chunkOf(id, 0), indexes: [[0]] })]);
+    expect(await queue.take('doomed')).toMatchObject({ batch_id: id });
+    const finals: string[] = [];
+    await settleAbandonedChunk(
+      { store, chunks: queue, onFinal: async (s) => void finals.push(s.status) },
+      { id: 'doomed', data: {} },
+    );
+    expect(finals).toEqual(['completed_with_errors']);
+    expect(await store.state(id)).toMatchObject({ completed: 0, failed: 1 });
+    expect(await queue.held('doomed')).toBeUndefined();
+  });
+
   it('virtual time starts again at 0 once nothing is pending', async () => {
     await fresh();
     const keys = new RedisKeys(prefix).fairShare();
@@ -189,7 +210,7 @@ describe('two keys share the batch worker by weight (real stack)', () => {
 
   it("one key's small batch finishes long before the other key's backlog", async () => {
     const tag = randomUUID().slice(0, 8);
-    const big = await submit(A, `backlog ${tag}`, 20 * CHUNK);
+    const big = await submit(A, `backlog ${tag}`, 12 * CHUNK);
     await eventually(async () => (await state(big, A)).completed > 0);
     const small = await submit(B, `small ${tag}`, 100);
     const smallDone = await eventually(async () => {
@@ -198,14 +219,14 @@ describe('two keys share the batch worker by weight (real stack)', () => {
     });
     const bigThen = await state(big, A);
     expect(smallDone).toMatchObject({ status: 'completed', total: 100, completed: 100, failed: 0 });
-    // Without fair share the small batch would wait for all 20 of the backlog's chunks.
+    // Without fair share the small batch would wait for all 12 of the backlog's chunks.
     expect(bigThen.status).toBe('running');
     expect(bigThen.completed).toBeLessThanOrEqual(6 * CHUNK);
     const bigDone = await eventually(async () => {
       const s = await state(big, A);
       return s.status !== 'running' ? s : undefined;
     }, 20_000);
-    expect(bigDone).toMatchObject({ status: 'completed', completed: 20 * CHUNK, failed: 0 });
+    expect(bigDone).toMatchObject({ status: 'completed', completed: 12 * CHUNK, failed: 0 });
     const results = await getJson(`${stack.url}/v1/batches/${small}/results?limit=2`, B);
     expect(results.body.items.map((i: { tgt_text: string }) => i.tgt_text)).toEqual([
       `[de] small ${tag} 0`,
@@ -252,6 +273,39 @@ describe('two keys share the batch worker by weight (real stack)', () => {
       expect(await check.hlen(keys.taken)).toBe(0);
     } finally {
       check.disconnect();
+    }
+  });
+
+  it('a chunk job queued by an earlier release, carrying its chunk, still runs it', async () => {
+    const redis = createRedis(REDIS_URL, 'blocking');
+    const queue = new Queue(QUEUE_NAMES.translateBatch, {
+      connection: redis,
+      prefix: stack.config.QUEUE_PREFIX,
+    });
+    try {
+      const id = randomUUID();
+      await new BatchStore(redis, stack.config.QUEUE_PREFIX, 60).create(id, [{ s: 'legacy', t: 'de' }], 1, {
+        owner: 'big',
+      });
+      const chunk: BatchChunk = {
+        batch_id: id,
+        chunk: 0,
+        target: 'de',
+        format: 'text',
+        texts: ['legacy'],
+        indexes: [[0]],
+      };
+      await queue.add(BATCH_CHUNK_JOB_NAME, chunk);
+      const done = await eventually(async () => {
+        const s = await state(id, A);
+        return s.status !== 'running' ? s : undefined;
+      });
+      expect(done).toMatchObject({ status: 'completed', total: 1, completed: 1 });
+      const results = await getJson(`${stack.url}/v1/batches/${id}/results`, A);
+      expect(results.body.items[0]).toMatchObject({ status: 'completed', tgt_text: '[de] legacy' });
+    } finally {
+      await queue.close();
+      redis.disconnect();
     }
   });
 });
