@@ -146,11 +146,14 @@ function judge(bench: Bench, alone: BacklogRun[], shared: BacklogRun[], sameKey:
   });
 }
 
-/** One small batch per key first, so the measured runs meet warm processes. */
+/**
+ * One batch per key first (A's of full size: parsing and storing 10,000 items is the API's
+ * heaviest path), so the first measured round meets warm processes like the others.
+ */
 async function warmUp(service: Service, keys: Keys, runId: string): Promise<void> {
   const ids = await Promise.all([
-    submit(service, keys.a, texts(`${runId} warm a`, 200)),
-    submit(service, keys.b, texts(`${runId} warm b`, 200)),
+    submit(service, keys.a, texts(`${runId} warm a`, BATCH_ITEMS)),
+    submit(service, keys.b, texts(`${runId} warm b`, SMALL_ITEMS)),
   ]);
   await Promise.all([finished(service, ids[0]!, keys.a), finished(service, ids[1]!, keys.b)]);
 }
