@@ -3,8 +3,10 @@ import { exitOnSignals } from '../shared/shutdown.js';
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { createApi } from './create-api.js';
+import { applyV8MemorySetting } from './v8-memory.js';
 
 const config = loadConfigOrExit();
+applyV8MemorySetting(config.API_OPTIMIZE_FOR_SIZE);
 const logger = createLogger(config, 'api');
 const api = createApi({ config, logger });
 const { url } = await api.listen();

@@ -25,6 +25,8 @@
  * | `P:fair-share:pending`      | zset   | chunks waiting (JSON), scored by virtual start tag      |
  * | `P:fair-share:clock`        | hash   | `v`: virtual time; `t:<tenant>`: its next start tag     |
  * | `P:fair-share:taken`        | hash   | chunk job id → the chunk (JSON) it runs now             |
+ * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
+ * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
  *
  * Deployed data must stay readable: change a key string here only with a migration.
  */
@@ -130,5 +132,18 @@ export class RedisKeys {
   /** `day`: the UTC date, `YYYY-MM-DD`. */
   budgetDay(day: string): string {
     return `${this.prefix}:budget:${day}`;
+  }
+
+  /**
+   * A glossary of tenant `owner` (shared/glossaries/glossary-store.ts). Owner and glossary names
+   * allow no `:` (shared/tenants.ts, shared/glossaries/glossary-schema.ts), so keys never collide.
+   */
+  glossary(owner: string, name: string): string {
+    return `${this.prefix}:glossary:${owner}:${name}`;
+  }
+
+  /** The names of tenant `owner`'s glossaries, so listing needs no SCAN. */
+  glossaryIndex(owner: string): string {
+    return `${this.prefix}:glossaries:${owner}`;
   }
 }

@@ -114,6 +114,14 @@ function keyEnd(text: string, i: number, to: number): number {
 }
 
 /**
+ * The form under which the matcher knows an entry's source: two sources of one key are the same
+ * term to it (the later would win), so a glossary that holds both is refused when stored.
+ */
+export function glossaryTermKey(source: string, caseSensitive: boolean): string {
+  return fold(source.trim(), caseSensitive);
+}
+
+/**
  * Finds terms in `text[from, to)`, left to right, longest first at each position, never
  * overlapping. Word boundaries are checked against the real neighbours in `text`, so a range cut
  * between two placeholders still sees whole words.
