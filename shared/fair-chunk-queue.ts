@@ -16,9 +16,12 @@
  *
  * Jobs and chunks are counted alike but not paired: a job may run any tenant's chunk. Chunks that
  * need no work (their batch was cancelled, expired or never fully queued) cost no job: the job
- * that meets one takes the next. A job finding nothing pending does nothing. So there are always
- * at least as many jobs waiting as chunks that need them, even after a failure between queueing
- * the chunks and their jobs.
+ * that meets one takes the next. A job finding nothing pending does nothing. One case leaves
+ * chunks without jobs: an API that died between queueing a batch's chunks and their jobs. Those
+ * chunks are live (their batch runs until it expires) and other batches' jobs run them, leaving as
+ * many of their own chunks without a job; so a chunk job that ends when no job waits adds jobs for
+ * the chunks no running job will take (worker/processors/batch-chunk-processor.ts). A job too
+ * many finds nothing.
  */
 import type { Redis } from 'ioredis';
 import { fairShareStride } from './fair-share.js';
@@ -64,6 +67,16 @@ export class FairChunkQueue {
     const entry = await this.scripts.takeFairChunk(this.keys, jobId, next);
     if (entry === null) return undefined;
     return parseBatchChunkEntry(entry) ?? 'malformed';
+  }
+
+  /** Chunks waiting to be taken, and chunks held by jobs (read together). */
+  async counts(): Promise<{ pending: number; held: number }> {
+    const replies = await this.redis.multi().zcard(this.keys.pending).hlen(this.keys.taken).exec();
+    const [pending, held] = (replies ?? []).map(([err, n]) => {
+      if (err) throw err;
+      return n as number;
+    });
+    return { pending: pending ?? 0, held: held ?? 0 };
   }
 
   /** The chunk job `jobId` holds, without taking one (to settle it when the job failed for good). */

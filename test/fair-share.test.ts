@@ -276,6 +276,32 @@ describe('two keys share the batch worker by weight (real stack)', () => {
     }
   });
 
+  it('chunks of a running batch whose jobs never got queued are run, and no other batch loses its turn', async () => {
+    // As if an API died between queueing a live batch's chunks and their jobs: its three chunks
+    // come first and other jobs run them; jobs are added for the chunks left without one.
+    const redis = createRedis(REDIS_URL, 'blocking');
+    const orphan = randomUUID();
+    try {
+      const items = [0, 1, 2].map((i) => ({ s: `${orphan} text ${i}`, t: 'fr' }));
+      await new BatchStore(redis, stack.config.QUEUE_PREFIX, 60).create(orphan, items, 3, { owner: 'big' });
+      await new FairChunkQueue(redis, stack.config.QUEUE_PREFIX).enqueue('big', 1, entries(orphan, 3));
+    } finally {
+      redis.disconnect();
+    }
+    const tag = randomUUID().slice(0, 8);
+    const id = await submit(A, `after orphan ${tag}`, 2 * CHUNK);
+    for (const [batch, total] of [
+      [id, 2 * CHUNK],
+      [orphan, 3],
+    ] as const) {
+      const done = await eventually(async () => {
+        const s = await state(batch, A);
+        return s.status !== 'running' ? s : undefined;
+      });
+      expect(done).toMatchObject({ status: 'completed', completed: total, failed: 0 });
+    }
+  });
+
   it('a chunk job queued by an earlier release, carrying its chunk, still runs it', async () => {
     const redis = createRedis(REDIS_URL, 'blocking');
     const queue = new Queue(QUEUE_NAMES.translateBatch, {

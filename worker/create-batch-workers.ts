@@ -28,6 +28,8 @@ export interface BatchWorkerOptions {
   concurrency: number;
   /** How long a batch and its results are kept (RESULT_TTL_S). */
   resultTtlS: number;
+  /** Options of the chunk jobs a worker adds when chunks wait without one (see processBatchChunk). */
+  chunkJobOptions: DefaultJobOptions;
   webhookJobOptions: DefaultJobOptions;
   webhooks: WebhookDeliveryOptions;
 }
@@ -66,7 +68,11 @@ export function createBatchWorkers(deps: {
     maxStalledCount: 1,
   };
   // Quota pauses apply to the whole batch queue, every worker of the fleet (BullMQ's limiter key).
-  const chunkQueue = new Queue(QUEUE_NAMES.translateBatch, { connection, prefix: consumer.prefix });
+  const chunkQueue = new Queue(QUEUE_NAMES.translateBatch, {
+    connection,
+    prefix: consumer.prefix,
+    defaultJobOptions: options.chunkJobOptions,
+  });
   releasers.add('batch queue (rate limit)', () => chunkQueue.close());
   const onFinal = async (state: BatchState) => {
     logger.info({ batchId: state.id, status: state.status }, 'batch finished');
@@ -76,6 +82,7 @@ export function createBatchWorkers(deps: {
     translator,
     store,
     chunks: fairChunks,
+    jobs: chunkQueue,
     logger,
     failures: new FailurePolicy({
       rateLimit: (ms) => chunkQueue.rateLimit(ms),

@@ -9,13 +9,14 @@
  * - Transient failures retry the whole chunk in the queue; on the last attempt its items fail and
  *   the batch goes on. Quota answers slow the batch queue down like the sync one.
  */
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { parseJobData } from './job-data.js';
 import type { BatchState, BatchStore, ClaimOutcome, StoredResult } from '../../shared/batch-store.js';
 import type { FairChunkQueue } from '../../shared/fair-chunk-queue.js';
 import {
   batchChunk,
   batchChunkJobData,
+  batchChunkJobs,
   type BatchChunk,
   type BatchChunkJobResult,
 } from '../../shared/jobs/batch-chunk-job.js';
@@ -37,6 +38,8 @@ export interface BatchChunkProcessorDeps {
   store: BatchStore;
   /** Where a chunk job takes the chunk it runs. */
   chunks: FairChunkQueue;
+  /** The chunk jobs' queue: jobs are added there when chunks wait without one. */
+  jobs: Pick<Queue, 'getJobCounts' | 'addBulk'>;
   logger: Logger;
   /** Requeue, retry or fail after a provider failure; pauses the batch queue on quota answers. */
   failures: FailurePolicy;
@@ -50,23 +53,54 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     const own = batchChunk.safeParse(job.data);
     if (own.success) return { outcome: await runChunk(deps, job, own.data) };
     parseJobData(batchChunkJobData, job, 'chunk job');
-    const jobId = job.id!;
-    for (let take = 0; take < MAX_TAKES_PER_RUN; take++) {
-      const chunk = await deps.chunks.take(jobId, take > 0);
-      if (chunk === undefined) return { outcome: 'idle' };
-      if (chunk === 'malformed') {
-        deps.logger.warn({ jobId }, 'batch chunk: a malformed chunk in the fair-share queue was dropped');
-        continue;
-      }
-      const outcome = await runChunk(deps, job, chunk);
-      // A chunk that needed no work costs no turn (shared/fair-chunk-queue.ts): take the next.
-      if (outcome === 'skip' || outcome === 'done') continue;
-      await deps.chunks.release(jobId);
-      return { outcome };
-    }
-    await deps.chunks.release(jobId);
-    return { outcome: 'skip' };
+    const result = await runTurn(deps, job);
+    await addMissingJobs(deps);
+    return result;
   };
+}
+
+/** One turn: the chunk the job holds or whose turn it is, passing over chunks that need no work. */
+async function runTurn(deps: BatchChunkProcessorDeps, job: Job): Promise<BatchChunkJobResult> {
+  const jobId = job.id!;
+  for (let take = 0; take < MAX_TAKES_PER_RUN; take++) {
+    const chunk = await deps.chunks.take(jobId, take > 0);
+    if (chunk === undefined) return { outcome: 'idle' };
+    if (chunk === 'malformed') {
+      deps.logger.warn({ jobId }, 'batch chunk: a malformed chunk in the fair-share queue was dropped');
+      continue;
+    }
+    const outcome = await runChunk(deps, job, chunk);
+    // A chunk that needed no work costs no turn (shared/fair-chunk-queue.ts): take the next.
+    if (outcome === 'skip' || outcome === 'done') continue;
+    await deps.chunks.release(jobId);
+    return { outcome };
+  }
+  await deps.chunks.release(jobId);
+  return { outcome: 'skip' };
+}
+
+/**
+ * Adds chunk jobs for chunks no job will take (shared/fair-chunk-queue.ts: an API died between
+ * queueing a batch's chunks and their jobs, and other batches' jobs ran them), so no chunk waits
+ * for a job that will never come. Checked only when no job waits: until then a later job checks
+ * (and a check while an API is between its two steps would count its chunks as jobless).
+ * Reading the job counts first errs towards a job too many, which finds nothing. Not fatal: the
+ * next job to end checks again.
+ */
+async function addMissingJobs(deps: BatchChunkProcessorDeps): Promise<void> {
+  try {
+    const jobs = await deps.jobs.getJobCounts('wait', 'paused', 'prioritized', 'active', 'delayed');
+    if ((jobs.wait ?? 0) + (jobs.paused ?? 0) + (jobs.prioritized ?? 0) > 0) return;
+    const { pending, held } = await deps.chunks.counts();
+    // Jobs yet to take a chunk: running or delayed ones that hold none, but this one (it is done).
+    const takers = Math.max(0, (jobs.active ?? 0) + (jobs.delayed ?? 0) - held - 1);
+    const missing = pending - takers;
+    if (missing <= 0) return;
+    await deps.jobs.addBulk(batchChunkJobs(missing));
+    deps.logger.warn({ chunks: missing }, 'batch chunk: chunks were waiting without a job; jobs added');
+  } catch (err) {
+    deps.logger.warn({ err: { message: (err as Error).message } }, 'batch chunk: could not count chunk jobs');
+  }
 }
 
 /** Claims, translates and settles one chunk; what the claim said. */
