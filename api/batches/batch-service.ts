@@ -1,7 +1,8 @@
 /**
  * Batches on the API side: accept (validate, store the items in one MULTI, queue the chunks in the
- * fair-share queue by the tenant's weight, then add their chunk jobs with one addBulk), read status and result pages, cancel, wait for a small batch to finish, and
- * hold the process's event streams (bounded; one shared reader per batch).
+ * fair-share queue by the tenant's weight, then add their chunk jobs with one addBulk), read
+ * status and result pages, cancel, wait for a small batch to finish, and hold the process's event
+ * streams (bounded; one shared reader per batch).
  * A batch belongs to the tenant that created it: any other gets 404, as for an unknown batch.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -152,8 +153,9 @@ export class BatchService {
       await this.redisCall(() => this.fairChunks.enqueue(owner, tenant.weight, entries));
       await this.redisCall(() => this.chunks.addBulk(batchChunkJobs(entries.length)), 10_000);
     } catch (err) {
-      // Nothing half-made stays behind: a retry with the same key starts afresh. A chunk left
-      // pending (Redis went away) belongs to a removed batch: the job that meets it passes over it.
+      // Nothing half-made stays behind: a retry with the same key starts afresh. Chunks left
+      // pending when Redis went away are passed over (batch removed) or run, with jobs added for
+      // them (batch not removed): shared/fair-chunk-queue.ts.
       await Promise.allSettled([
         this.store.remove(id),
         this.fairChunks.withdraw(entries),
