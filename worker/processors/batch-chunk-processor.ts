@@ -54,12 +54,17 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     if (own.success) return { outcome: await runChunk(deps, job, own.data) };
     parseJobData(batchChunkJobData, job, 'chunk job');
     const result = await runTurn(deps, job);
-    await addMissingJobs(deps);
+    // Checked while this job still holds its chunk: see addMissingJobs.
+    await addMissingJobs(deps, result.outcome !== 'idle');
+    if (result.outcome !== 'idle') await deps.chunks.release(job.id!);
     return result;
   };
 }
 
-/** One turn: the chunk the job holds or whose turn it is, passing over chunks that need no work. */
+/**
+ * One turn: the chunk the job holds or whose turn it is, passing over chunks that need no work.
+ * The job still holds the chunk it ran (the caller releases it), unless it found none (`idle`).
+ */
 async function runTurn(deps: BatchChunkProcessorDeps, job: Job): Promise<BatchChunkJobResult> {
   const jobId = job.id!;
   for (let take = 0; take < MAX_TAKES_PER_RUN; take++) {
@@ -71,29 +76,28 @@ async function runTurn(deps: BatchChunkProcessorDeps, job: Job): Promise<BatchCh
     }
     const outcome = await runChunk(deps, job, chunk);
     // A chunk that needed no work costs no turn (shared/fair-chunk-queue.ts): take the next.
-    if (outcome === 'skip' || outcome === 'done') continue;
-    await deps.chunks.release(jobId);
-    return { outcome };
+    if (outcome !== 'skip' && outcome !== 'done') return { outcome };
   }
-  await deps.chunks.release(jobId);
   return { outcome: 'skip' };
 }
 
 /**
  * Adds chunk jobs for chunks no job will take (shared/fair-chunk-queue.ts: an API died between
  * queueing a batch's chunks and their jobs, and other batches' jobs ran them), so no chunk waits
- * for a job that will never come. Checked only when no job waits: until then a later job checks
- * (and a check while an API is between its two steps would count its chunks as jobless).
- * Reading the job counts first errs towards a job too many, which finds nothing. Not fatal: the
- * next job to end checks again.
+ * for a job that will never come. Jobs yet to take a chunk are the running or delayed ones that
+ * hold none. A job checks before it releases its chunk, so jobs ending together never count each
+ * other as takers: the first of them to check sees the others still holding theirs.
+ * Checked only when no job waits: until then a later job checks (and a check while an API is
+ * between its two steps would count its chunks as jobless). A job too many finds nothing. Not
+ * fatal: the next job to end checks again.
  */
-async function addMissingJobs(deps: BatchChunkProcessorDeps): Promise<void> {
+async function addMissingJobs(deps: BatchChunkProcessorDeps, holding: boolean): Promise<void> {
   try {
     const jobs = await deps.jobs.getJobCounts('wait', 'paused', 'prioritized', 'active', 'delayed');
     if ((jobs.wait ?? 0) + (jobs.paused ?? 0) + (jobs.prioritized ?? 0) > 0) return;
     const { pending, held } = await deps.chunks.counts();
-    // Jobs yet to take a chunk: running or delayed ones that hold none, but this one (it is done).
-    const takers = Math.max(0, (jobs.active ?? 0) + (jobs.delayed ?? 0) - held - 1);
+    // This job is running; it takes nothing more, whether it holds a chunk or not.
+    const takers = Math.max(0, (jobs.active ?? 0) + (jobs.delayed ?? 0) - held - (holding ? 0 : 1));
     const missing = pending - takers;
     if (missing <= 0) return;
     await deps.jobs.addBulk(batchChunkJobs(missing));
