@@ -19,15 +19,25 @@
  * that meets one takes the next. A job finding nothing pending does nothing. One case leaves
  * chunks without jobs: an API that died between queueing a batch's chunks and their jobs. Those
  * chunks are live (their batch runs until it expires) and other batches' jobs run them, leaving as
- * many of their own chunks without a job; so a chunk job that ends when no job waits adds jobs for
- * the chunks no running job will take (worker/processors/batch-chunk-processor.ts). A job too
- * many finds nothing.
+ * many of their own chunks without a job; so workers add jobs for the chunks no job will take
+ * (worker/processors/batch-chunk-processor.ts: as a chunk job ends, and every few seconds). Chunks
+ * whose API is still adding their jobs are not counted: the API marks them while it does
+ * (`P:fair-share:queuing`, with a deadline in case it dies). A job too many finds nothing.
  */
 import type { Redis } from 'ioredis';
 import { fairShareStride } from './fair-share.js';
 import { parseBatchChunkEntry, type BatchChunk } from './jobs/batch-chunk-job.js';
 import { RedisKeys, type FairShareKeys } from './redis/keys.js';
 import { redisScripts, type RedisScripts } from './redis/scripts.js';
+
+/**
+ * How long an API may take between queueing a batch's chunks and adding their jobs before its
+ * chunks count as jobless (the API died in between). A deadline far above one Redis round trip,
+ * so a slow API never makes a worker add jobs twice.
+ */
+const QUEUING_GRACE_MS = 30_000;
+
+const marker = (batchId: string, count: number) => `${count}:${batchId}`;
 
 /** A chunk a job took: the chunk, or `malformed` (Redis content is untrusted; it is skipped). */
 export type TakenChunk = BatchChunk | 'malformed';
@@ -45,17 +55,33 @@ export class FairChunkQueue {
   }
 
   /**
-   * Queues a batch's chunks (from `batchChunkEntry`), in order, for `tenant` of `weight`. Queue
-   * their chunk jobs after this, never before: a job that starts first would find nothing.
+   * Queues batch `batchId`'s chunks (from `batchChunkEntry`), in order, for `tenant` of `weight`.
+   * Add their chunk jobs after this, never before (a job that starts first would find nothing),
+   * then call `queued`.
    */
-  async enqueue(tenant: string, weight: number, entries: string[]): Promise<void> {
+  async enqueue(batchId: string, tenant: string, weight: number, entries: string[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.scripts.enqueueFairChunks(this.keys, tenant, fairShareStride(weight), entries);
+    await this.scripts.enqueueFairChunks(
+      this.keys,
+      { name: tenant, stride: fairShareStride(weight) },
+      { member: marker(batchId, entries.length), graceMs: QUEUING_GRACE_MS },
+      entries,
+    );
   }
 
-  /** Takes back chunks whose jobs could not be queued (what is already taken stays taken). */
-  async withdraw(entries: string[]): Promise<void> {
-    if (entries.length > 0) await this.redis.zrem(this.keys.pending, ...entries);
+  /** The batch's chunk jobs are added: its chunks count as jobless again if no job takes them. */
+  async queued(batchId: string, count: number): Promise<void> {
+    if (count > 0) await this.redis.zrem(this.keys.queuing, marker(batchId, count));
+  }
+
+  /** Takes back chunks whose jobs could not be added (what is already taken stays taken). */
+  async withdraw(batchId: string, entries: string[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.keys.pending, ...entries)
+      .zrem(this.keys.queuing, marker(batchId, entries.length))
+      .exec();
   }
 
   /**
@@ -69,14 +95,13 @@ export class FairChunkQueue {
     return parseBatchChunkEntry(entry) ?? 'malformed';
   }
 
-  /** Chunks waiting to be taken, and chunks held by jobs (read together). */
-  async counts(): Promise<{ pending: number; held: number }> {
-    const replies = await this.redis.multi().zcard(this.keys.pending).hlen(this.keys.taken).exec();
-    const [pending, held] = (replies ?? []).map(([err, n]) => {
-      if (err) throw err;
-      return n as number;
-    });
-    return { pending: pending ?? 0, held: held ?? 0 };
+  /**
+   * Read together: chunks waiting to be taken, chunks held by jobs, and chunks an API is still
+   * adding jobs for.
+   */
+  async counts(): Promise<{ pending: number; held: number; queuing: number }> {
+    const [pending, held, queuing] = await this.scripts.countFairChunks(this.keys);
+    return { pending, held, queuing };
   }
 
   /** The chunk job `jobId` holds, without taking one (to settle it when the job failed for good). */

@@ -72,8 +72,8 @@ describe('fair-share queue (Lua, real Redis)', () => {
 
   it('serves backlogged tenants in proportion to their weights', async () => {
     await fresh();
-    await queue.enqueue('a', 1, entries('A', 20));
-    await queue.enqueue('b', 3, entries('B', 20));
+    await queue.enqueue('A', 'a', 1, entries('A', 20));
+    await queue.enqueue('B', 'b', 3, entries('B', 20));
     const first = await takeBatches(16);
     expect(first.filter((b) => b === 'B')).toHaveLength(12);
     // Each tenant's chunks keep their order.
@@ -83,17 +83,17 @@ describe('fair-share queue (Lua, real Redis)', () => {
 
   it('a newcomer does not wait behind a backlog: its first chunk is next', async () => {
     await fresh();
-    await queue.enqueue('a', 1, entries('A', 50));
+    await queue.enqueue('A', 'a', 1, entries('A', 50));
     expect(await takeBatches(10)).toEqual(Array(10).fill('A'));
-    await queue.enqueue('b', 1, entries('B', 2));
+    await queue.enqueue('B', 'b', 1, entries('B', 2));
     // Equal weights: the newcomer and the backlog alternate from now on.
     expect(await takeBatches(4)).toEqual(['B', 'A', 'B', 'A']);
   });
 
   it('keeps each tenant FIFO across its batches', async () => {
     await fresh();
-    await queue.enqueue('a', 1, entries('A1', 2));
-    await queue.enqueue('a', 1, entries('A2', 2));
+    await queue.enqueue('A1', 'a', 1, entries('A1', 2));
+    await queue.enqueue('A2', 'a', 1, entries('A2', 2));
     const order: string[] = [];
     for (let i = 0; i < 4; i++) {
       const chunk = await queue.take(`order-${i}`);
@@ -104,7 +104,7 @@ describe('fair-share queue (Lua, real Redis)', () => {
 
   it('a job run again gets the chunk it took; `next` moves it on; nothing pending: it holds none', async () => {
     await fresh();
-    await queue.enqueue('a', 1, entries('A', 2));
+    await queue.enqueue('A', 'a', 1, entries('A', 2));
     const first = await queue.take('job-1');
     expect(first).toEqual(chunkOf('A', 0));
     expect(await queue.take('job-1')).toEqual(first);
@@ -118,8 +118,8 @@ describe('fair-share queue (Lua, real Redis)', () => {
   it('withdraws chunks whose jobs were never queued; a malformed chunk reads as such', async () => {
     await fresh();
     const gone = entries('gone', 3);
-    await queue.enqueue('a', 1, gone);
-    await queue.withdraw(gone);
+    await queue.enqueue('gone', 'a', 1, gone);
+    await queue.withdraw('gone', gone);
     expect(await queue.take('job-w')).toBeUndefined();
     const keys = new RedisKeys(prefix).fairShare();
     await redis.zadd(keys.pending, 0, '{"batch_id":');
@@ -131,7 +131,7 @@ describe('fair-share queue (Lua, real Redis)', () => {
     const store = new BatchStore(redis, prefix, 60);
     const id = randomUUID();
     await store.create(id, [{ s: 'one', t: 'fr' }], 1, { owner: 'a' });
-    await queue.enqueue('a', 1, [batchChunkEntry({ ...chunkOf(id, 0), indexes: [[0]] })]);
+    await queue.enqueue(id, 'a', 1, [batchChunkEntry({ ...chunkOf(id, 0), indexes: [[0]] })]);
     expect(await queue.take('doomed')).toMatchObject({ batch_id: id });
     const finals: string[] = [];
     await settleAbandonedChunk(
@@ -146,10 +146,10 @@ describe('fair-share queue (Lua, real Redis)', () => {
   it('virtual time starts again at 0 once nothing is pending', async () => {
     await fresh();
     const keys = new RedisKeys(prefix).fairShare();
-    await queue.enqueue('a', 1, entries('A', 3));
+    await queue.enqueue('A', 'a', 1, entries('A', 3));
     await takeBatches(3);
     expect(Number(await redis.hget(keys.clock, 'v'))).toBeGreaterThan(0);
-    await queue.enqueue('b', 2, entries('B', 1));
+    await queue.enqueue('B', 'b', 2, entries('B', 1));
     expect(await redis.zrange(keys.pending, 0, -1, 'WITHSCORES')).toEqual([
       batchChunkEntry(chunkOf('B', 0)),
       '0',
@@ -205,6 +205,12 @@ describe('two keys share the batch worker by weight (real stack)', () => {
     expect(res.status).toBe(202);
     return res.body.batch_id as string;
   };
+  /** Chunks queued by an API that died before adding their jobs, its mark past its deadline. */
+  const queuedWithoutJobs = async (redis: Redis, batch: string, count: number) => {
+    const queue = new FairChunkQueue(redis, stack.config.QUEUE_PREFIX);
+    await queue.enqueue(batch, 'big', 1, entries(batch, count));
+    await queue.queued(batch, count);
+  };
   const state = async (id: string, headers: Record<string, string>) =>
     (await getJson(`${stack.url}/v1/batches/${id}`, headers)).body;
 
@@ -255,7 +261,7 @@ describe('two keys share the batch worker by weight (real stack)', () => {
     // As if an API died between queueing the chunks and their jobs: chunks of a removed batch.
     const redis = createRedis(REDIS_URL, 'blocking');
     try {
-      await new FairChunkQueue(redis, stack.config.QUEUE_PREFIX).enqueue('big', 1, entries(randomUUID(), 5));
+      await queuedWithoutJobs(redis, randomUUID(), 5);
     } finally {
       redis.disconnect();
     }
@@ -284,7 +290,7 @@ describe('two keys share the batch worker by weight (real stack)', () => {
     try {
       const items = [0, 1, 2].map((i) => ({ s: `${orphan} text ${i}`, t: 'fr' }));
       await new BatchStore(redis, stack.config.QUEUE_PREFIX, 60).create(orphan, items, 3, { owner: 'big' });
-      await new FairChunkQueue(redis, stack.config.QUEUE_PREFIX).enqueue('big', 1, entries(orphan, 3));
+      await queuedWithoutJobs(redis, orphan, 3);
     } finally {
       redis.disconnect();
     }

@@ -11,12 +11,23 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
-import { createBatchChunkProcessor, settleAbandonedChunk } from './processors/batch-chunk-processor.js';
+import {
+  addMissingJobs,
+  createBatchChunkProcessor,
+  settleAbandonedChunk,
+} from './processors/batch-chunk-processor.js';
 import { createWebhookProcessor, type WebhookDeliveryOptions } from './processors/deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
 import { FailurePolicy } from './processors/failure-policy.js';
 import { QuotaBackoff } from './processors/quota-backoff.js';
 import type { ConsumerOptions } from './worker-options.js';
+
+/**
+ * How often a worker looks for batch chunks without a chunk job, besides as each chunk job ends:
+ * chunks of an API that died between queueing them and adding their jobs count once its mark
+ * expires, maybe after every job has ended (shared/fair-chunk-queue.ts).
+ */
+const JOBLESS_CHUNKS_CHECK_MS = 10_000;
 
 /** Webhook deliveries in flight per process: they wait on other people's servers. */
 const WEBHOOK_CONCURRENCY = 10;
@@ -100,6 +111,12 @@ export function createBatchWorkers(deps: {
     // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
+  const joblessCheck = setInterval(
+    () => void addMissingJobs({ chunks: fairChunks, jobs: chunkQueue, logger }),
+    JOBLESS_CHUNKS_CHECK_MS,
+  );
+  joblessCheck.unref();
+  releasers.add('jobless chunks check', () => clearInterval(joblessCheck));
   const webhooks = new Worker(
     QUEUE_NAMES.batchWebhook,
     createWebhookProcessor({ options: options.webhooks, store, logger }),

@@ -150,7 +150,7 @@ export class BatchService {
         }),
       );
       // Chunks before their jobs: a job never starts with nothing to take (shared/fair-chunk-queue.ts).
-      await this.redisCall(() => this.fairChunks.enqueue(owner, tenant.weight, entries));
+      await this.redisCall(() => this.fairChunks.enqueue(id, owner, tenant.weight, entries));
       await this.redisCall(() => this.chunks.addBulk(batchChunkJobs(entries.length)), 10_000);
     } catch (err) {
       // Nothing half-made stays behind: a retry with the same key starts afresh. Chunks left
@@ -158,11 +158,12 @@ export class BatchService {
       // them (batch not removed): shared/fair-chunk-queue.ts.
       await Promise.allSettled([
         this.store.remove(id),
-        this.fairChunks.withdraw(entries),
+        this.fairChunks.withdraw(id, entries),
         idempotencyKey ? this.store.releaseIdempotencyKey(idempotencyKey) : Promise.resolve(),
       ]);
       throw err;
     }
+    await this.markQueued(id, entries.length);
     await this.keepWhileRunning(id);
     this.deps.logger.info(
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
@@ -181,6 +182,18 @@ export class BatchService {
       createdAt: now,
       owner,
     };
+  }
+
+  /** Not fatal when Redis fails here: the mark expires, and workers then count the chunks as jobless. */
+  private async markQueued(id: string, chunks: number): Promise<void> {
+    try {
+      await this.redisCall(() => this.fairChunks.queued(id, chunks));
+    } catch (err) {
+      this.deps.logger.warn(
+        { batchId: id, err: (err as Error).message },
+        'batch chunks stay marked as queuing',
+      );
+    }
   }
 
   /**

@@ -25,6 +25,7 @@
  * | `P:fair-share:pending`      | zset   | chunks waiting (JSON), scored by virtual start tag      |
  * | `P:fair-share:clock`        | hash   | `v`: virtual time; `t:<tenant>`: its next start tag     |
  * | `P:fair-share:taken`        | hash   | chunk job id → the chunk (JSON) it runs now             |
+ * | `P:fair-share:queuing`      | zset   | `<chunks>:<batch id>` still getting jobs → deadline     |
  * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
  * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
  *
@@ -47,6 +48,7 @@ export interface FairShareKeys {
   pending: string;
   clock: string;
   taken: string;
+  queuing: string;
 }
 
 /** The fleet's provider quota buckets. */
@@ -126,7 +128,12 @@ export class RedisKeys {
   /** Batch chunks waiting their turn, weighted by tenant (shared/fair-chunk-queue.ts). */
   fairShare(): FairShareKeys {
     const base = `${this.prefix}:fair-share`;
-    return { pending: `${base}:pending`, clock: `${base}:clock`, taken: `${base}:taken` };
+    return {
+      pending: `${base}:pending`,
+      clock: `${base}:clock`,
+      taken: `${base}:taken`,
+      queuing: `${base}:queuing`,
+    };
   }
 
   /** `day`: the UTC date, `YYYY-MM-DD`. */

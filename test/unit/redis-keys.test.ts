@@ -31,6 +31,7 @@ describe('RedisKeys', () => {
       pending: '{translate}:fair-share:pending',
       clock: '{translate}:fair-share:clock',
       taken: '{translate}:fair-share:taken',
+      queuing: '{translate}:fair-share:queuing',
     });
     expect(keys.budgetDay('2026-12-01')).toBe('{translate}:budget:2026-12-01');
     expect(keys.job('translate', 'f00d')).toBe('{translate}:translate:f00d');

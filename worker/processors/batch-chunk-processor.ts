@@ -55,7 +55,7 @@ export function createBatchChunkProcessor(deps: BatchChunkProcessorDeps) {
     parseJobData(batchChunkJobData, job, 'chunk job');
     const result = await runTurn(deps, job);
     // Checked while this job still holds its chunk: see addMissingJobs.
-    await addMissingJobs(deps, result.outcome !== 'idle');
+    await addMissingJobs(deps, result.outcome === 'idle' ? 'empty' : 'holding');
     if (result.outcome !== 'idle') await deps.chunks.release(job.id!);
     return result;
   };
@@ -84,21 +84,27 @@ async function runTurn(deps: BatchChunkProcessorDeps, job: Job): Promise<BatchCh
 /**
  * Adds chunk jobs for chunks no job will take (shared/fair-chunk-queue.ts: an API died between
  * queueing a batch's chunks and their jobs, and other batches' jobs ran them), so no chunk waits
- * for a job that will never come. Jobs yet to take a chunk are the running or delayed ones that
- * hold none. A job checks before it releases its chunk, so jobs ending together never count each
- * other as takers: the first of them to check sees the others still holding theirs.
- * Checked only when no job waits: until then a later job checks (and a check while an API is
- * between its two steps would count its chunks as jobless). A job too many finds nothing. Not
- * fatal: the next job to end checks again.
+ * for a job that will never come. Called as a chunk job ends and every few seconds
+ * (worker/create-batch-workers.ts). Jobs yet to take a chunk are the running or delayed ones that
+ * hold none; chunks an API is still adding jobs for are not jobless. A job checks before it
+ * releases its chunk, so jobs ending together never count each other as takers: the first of
+ * them to check sees the others still holding theirs. Checked only when no job waits: until then
+ * a later job checks. A job too many finds nothing. Not fatal: the next check tries again.
+ *
+ * @param self the calling chunk job: `holding` its chunk, or `empty` (it found none); undefined
+ *   when not called by a job.
  */
-async function addMissingJobs(deps: BatchChunkProcessorDeps, holding: boolean): Promise<void> {
+export async function addMissingJobs(
+  deps: Pick<BatchChunkProcessorDeps, 'chunks' | 'jobs' | 'logger'>,
+  self?: 'holding' | 'empty',
+): Promise<void> {
   try {
     const jobs = await deps.jobs.getJobCounts('wait', 'paused', 'prioritized', 'active', 'delayed');
     if ((jobs.wait ?? 0) + (jobs.paused ?? 0) + (jobs.prioritized ?? 0) > 0) return;
-    const { pending, held } = await deps.chunks.counts();
-    // This job is running; it takes nothing more, whether it holds a chunk or not.
-    const takers = Math.max(0, (jobs.active ?? 0) + (jobs.delayed ?? 0) - held - (holding ? 0 : 1));
-    const missing = pending - takers;
+    const { pending, held, queuing } = await deps.chunks.counts();
+    // A calling job that holds nothing is running but takes nothing more.
+    const running = (jobs.active ?? 0) + (jobs.delayed ?? 0) - (self === 'empty' ? 1 : 0);
+    const missing = pending - queuing - Math.max(0, running - held);
     if (missing <= 0) return;
     await deps.jobs.addBulk(batchChunkJobs(missing));
     deps.logger.warn({ chunks: missing }, 'batch chunk: chunks were waiting without a job; jobs added');
