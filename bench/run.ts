@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the scenarios of issues 4 and 11, each measured beside what it is compared with in
+ * `npm run bench`: the scenarios of issues 4, 11 and 12 (fair share), each measured beside what it is compared with in
  * the same run. The processes under test run from `dist/` as child processes (emulator, API,
  * workers, baseline and direct servers), so CPU time and RSS are per process; the load generator is
  * autocannon in this process. Every run uses texts of its own (the cache would answer otherwise),
@@ -28,6 +28,7 @@ import {
   seedAtScale,
 } from './scenarios/against-direct.js';
 import { cache } from './scenarios/cache.js';
+import { fairShare } from './scenarios/fair-share.js';
 import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
 import { placeholders } from './scenarios/placeholders.js';
@@ -44,7 +45,8 @@ async function runScenarios(bench: Bench, wanted: (n: number) => boolean): Promi
   if (wanted(5)) await cache(bench, directRps);
   if (wanted(6)) await scaleOut(bench);
   if (wanted(7)) await memory(bench);
-  if (wanted(8)) await placeholders(bench);
+  if (wanted(8)) await fairShare(bench);
+  if (wanted(9)) await placeholders(bench);
 }
 
 async function writeResults(runId: string, report: Report, started: Date, failed: unknown): Promise<string> {

@@ -18,7 +18,7 @@ describe('Redis scripts', () => {
   it('finds every .lua file of shared/redis/lua', () => {
     expect(LUA_DIR).toBe(join(import.meta.dirname, '..', 'shared', 'redis', 'lua') + '/');
     expect(files.map((f) => f.file).sort()).toEqual(readdirSync(LUA_DIR).sort());
-    expect(files.length).toBe(9);
+    expect(files.length).toBe(12);
   });
 
   it.each(files.map((f) => [f.file, f] as const))(

@@ -6,19 +6,31 @@
 import { Queue, Worker, type DefaultJobOptions } from 'bullmq';
 import { BatchStore, type BatchState } from '../shared/batch-store.js';
 import { enqueueWebhook } from '../shared/batch-webhook.js';
+import { FairChunkQueue } from '../shared/fair-chunk-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
 import type { EventBus } from '../shared/events.js';
 import { UsageStore } from '../shared/usage/usage-store.js';
-import { createBatchChunkProcessor, settleAbandonedChunk } from './processors/batch-chunk-processor.js';
+import {
+  addMissingJobs,
+  createBatchChunkProcessor,
+  settleAbandonedChunk,
+} from './processors/batch-chunk-processor.js';
 import { createWebhookProcessor, type WebhookDeliveryOptions } from './processors/deliver-webhook.js';
 import type { Translator } from './provider/google-translator.js';
 import type { CheckedTranslator } from './protection/checked-translation.js';
 import { FailurePolicy } from './processors/failure-policy.js';
 import { QuotaBackoff } from './processors/quota-backoff.js';
 import type { ConsumerOptions } from './worker-options.js';
+
+/**
+ * How often a worker looks for batch chunks without a chunk job, besides as each chunk job ends:
+ * chunks of an API that died between queueing them and adding their jobs count once its mark
+ * expires, maybe after every job has ended (shared/fair-chunk-queue.ts).
+ */
+const JOBLESS_CHUNKS_CHECK_MS = 10_000;
 
 /** Webhook deliveries in flight per process: they wait on other people's servers. */
 const WEBHOOK_CONCURRENCY = 10;
@@ -30,6 +42,8 @@ export interface BatchWorkerOptions {
   concurrency: number;
   /** How long a batch and its results are kept (RESULT_TTL_S). */
   resultTtlS: number;
+  /** Options of the chunk jobs a worker adds when chunks wait without one (see processBatchChunk). */
+  chunkJobOptions: DefaultJobOptions;
   webhookJobOptions: DefaultJobOptions;
   webhooks: WebhookDeliveryOptions;
 }
@@ -57,6 +71,7 @@ export function createBatchWorkers(deps: {
   releasers.add('redis (batch)', () => connection.disconnect());
   connection.on('error', (err) => logger.debug({ err: err.message }, 'redis (batch) error'));
   const store = new BatchStore(connection, consumer.prefix, options.resultTtlS);
+  const fairChunks = new FairChunkQueue(connection, consumer.prefix);
   const webhookQueue = new Queue(QUEUE_NAMES.batchWebhook, {
     connection,
     prefix: consumer.prefix,
@@ -71,7 +86,11 @@ export function createBatchWorkers(deps: {
     maxStalledCount: 1,
   };
   // Quota pauses apply to the whole batch queue, every worker of the fleet (BullMQ's limiter key).
-  const chunkQueue = new Queue(QUEUE_NAMES.translateBatch, { connection, prefix: consumer.prefix });
+  const chunkQueue = new Queue(QUEUE_NAMES.translateBatch, {
+    connection,
+    prefix: consumer.prefix,
+    defaultJobOptions: options.chunkJobOptions,
+  });
   releasers.add('batch queue (rate limit)', () => chunkQueue.close());
   const onFinal = async (state: BatchState) => {
     logger.info({ batchId: state.id, status: state.status }, 'batch finished');
@@ -81,6 +100,8 @@ export function createBatchWorkers(deps: {
     translator,
     checked,
     store,
+    chunks: fairChunks,
+    jobs: chunkQueue,
     logger,
     failures: new FailurePolicy({
       rateLimit: (ms) => chunkQueue.rateLimit(ms),
@@ -100,6 +121,12 @@ export function createBatchWorkers(deps: {
     // This limiter never limits by itself (the fleet quota limiter does that); it makes the pause work.
     limiter: { max: 1_000_000_000, duration: 1000 },
   });
+  const joblessCheck = setInterval(
+    () => void addMissingJobs({ chunks: fairChunks, jobs: chunkQueue, logger }),
+    JOBLESS_CHUNKS_CHECK_MS,
+  );
+  joblessCheck.unref();
+  releasers.add('jobless chunks check', () => clearInterval(joblessCheck));
   const webhooks = new Worker(
     QUEUE_NAMES.batchWebhook,
     createWebhookProcessor({ options: options.webhooks, store, logger }),
@@ -112,7 +139,7 @@ export function createBatchWorkers(deps: {
     // The processor settles every failure it sees; what reaches here failed for good without it
     // (stalled too often, or an attempt lost with its worker): its items fail, the batch goes on.
     if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message))) return;
-    settleAbandonedChunk({ store, onFinal }, job.data).catch((e: unknown) =>
+    settleAbandonedChunk({ store, onFinal, chunks: fairChunks }, job).catch((e: unknown) =>
       logger.error(
         { err: { message: (e as Error).message }, jobId: job.id },
         'could not settle a failed chunk',

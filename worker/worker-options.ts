@@ -5,6 +5,7 @@
 import type { Config } from '../shared/config.js';
 import { createWebhookSigner } from '../shared/batch-webhook.js';
 import { batchWebhookJobOptions } from '../shared/jobs/batch-webhook-job.js';
+import { batchChunkJobOptions } from '../shared/jobs/batch-chunk-job.js';
 import { parseWebhookSecret } from '../shared/webhook-secret.js';
 import { providerId } from '../shared/translation-cache.js';
 import type { BatchWorkerOptions } from './create-batch-workers.js';
@@ -57,6 +58,7 @@ export function compileWorkerOptions(config: Config): WorkerOptions {
       consumer,
       concurrency: config.BATCH_WORKER_CONCURRENCY,
       resultTtlS: config.RESULT_TTL_S,
+      chunkJobOptions: batchChunkJobOptions(config),
       webhookJobOptions: batchWebhookJobOptions(config),
       webhooks: {
         signer: config.WEBHOOK_SECRET

@@ -1,17 +1,17 @@
 /**
- * Turns the items of a batch into chunk jobs: identical texts of one shape (languages, format and
+ * Turns the items of a batch into chunks: identical texts of one shape (languages, format and
  * protection settings) are translated once,
  * and the distinct texts of each shape are packed (shared/provider-request/pack.ts) into provider
  * requests of at most 128 segments and `maxChars` characters.
  */
-import type { BatchChunkJobData } from '../../shared/jobs/batch-chunk-job.js';
+import type { BatchChunk } from '../../shared/jobs/batch-chunk-job.js';
 import type { StoredItem } from '../../shared/batch-store.js';
 import { countChars } from '../../shared/provider-request/count-chars.js';
 import { packLimits } from '../../shared/provider-request/limits.js';
 import { PackingQueue } from '../../shared/provider-request/pack.js';
 import { shapeKey, type GlossaryRef, type Shape } from '../../shared/provider-request/shape.js';
 
-export type PlannedChunk = Omit<BatchChunkJobData, 'batch_id'>;
+export type PlannedChunk = Omit<BatchChunk, 'batch_id'>;
 
 interface ShapeTexts {
   shape: Shape;

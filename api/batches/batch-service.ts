@@ -1,7 +1,8 @@
 /**
- * Batches on the API side: accept (validate, store the items in one MULTI, add every chunk job
- * with one addBulk), read status and result pages, cancel, wait for a small batch to finish, and
- * hold the process's event streams (bounded; one shared reader per batch).
+ * Batches on the API side: accept (validate, store the items in one MULTI, queue the chunks in the
+ * fair-share queue by the tenant's weight, then add their chunk jobs with one addBulk), read
+ * status and result pages, cancel, wait for a small batch to finish, and hold the process's event
+ * streams (bounded; one shared reader per batch).
  * A batch belongs to the tenant that created it: any other gets 404, as for an unknown batch.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -9,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { batchChunkJob } from '../../shared/jobs/batch-chunk-job.js';
+import { batchChunkEntry, batchChunkJobs } from '../../shared/jobs/batch-chunk-job.js';
+import { FairChunkQueue } from '../../shared/fair-chunk-queue.js';
 import { MAX_RESULTS_PAGE, type BatchResultsResponse } from '../../shared/batch-schemas.js';
 import {
   BatchStore,
@@ -83,6 +85,7 @@ export interface BatchServiceDeps {
 export class BatchService {
   readonly store: BatchStore;
   private readonly chunks: Queue;
+  private readonly fairChunks: FairChunkQueue;
   private readonly webhooks: Queue;
   private readonly streams = new Set<AbortController>();
   private readonly watchers: BatchWatchers;
@@ -93,6 +96,7 @@ export class BatchService {
     this.store = new BatchStore(redis, options.prefix, options.resultTtlS);
     this.watchers = new BatchWatchers((id) => this.store.state(id), options.eventsIntervalMs);
     this.streamSlots = new EventStreamSlots(options.eventStreams);
+    this.fairChunks = new FairChunkQueue(redis, options.prefix);
     this.chunks = new Queue(QUEUE_NAMES.translateBatch, {
       connection: redis,
       prefix: options.prefix,
@@ -146,6 +150,7 @@ export class BatchService {
       }
     }
     const chunks = planChunks(parsed.items, options.chunkMaxChars, glossaries);
+    const entries = chunks.map((chunk) => batchChunkEntry({ batch_id: id, ...chunk }));
     const now = Date.now();
     const chars = parsed.items.reduce((n, item) => n + countChars(item.s), 0);
     try {
@@ -158,18 +163,21 @@ export class BatchService {
           ...(parsed.callbackUrl ? { callbackUrl: parsed.callbackUrl } : {}),
         }),
       );
-      await this.redisCall(
-        () => this.chunks.addBulk(chunks.map((chunk) => batchChunkJob({ batch_id: id, ...chunk }))),
-        10_000,
-      );
+      // Chunks before their jobs: a job never starts with nothing to take (shared/fair-chunk-queue.ts).
+      await this.redisCall(() => this.fairChunks.enqueue(id, owner, tenant.weight, entries));
+      await this.redisCall(() => this.chunks.addBulk(batchChunkJobs(entries.length)), 10_000);
     } catch (err) {
-      // Nothing half-made stays behind: a retry with the same key starts afresh.
+      // Nothing half-made stays behind: a retry with the same key starts afresh. Chunks left
+      // pending when Redis went away are passed over (batch removed) or run, with jobs added for
+      // them (batch not removed): shared/fair-chunk-queue.ts.
       await Promise.allSettled([
         this.store.remove(id),
+        this.fairChunks.withdraw(id, entries),
         idempotencyKey ? this.store.releaseIdempotencyKey(idempotencyKey) : Promise.resolve(),
       ]);
       throw err;
     }
+    await this.markQueued(id, entries.length);
     await this.keepWhileRunning(id);
     this.deps.logger.info(
       { batchId: id, items: parsed.items.length, chunks: chunks.length },
@@ -195,6 +203,18 @@ export class BatchService {
       createdAt: now,
       owner,
     };
+  }
+
+  /** Not fatal when Redis fails here: the mark expires, and workers then count the chunks as jobless. */
+  private async markQueued(id: string, chunks: number): Promise<void> {
+    try {
+      await this.redisCall(() => this.fairChunks.queued(id, chunks));
+    } catch (err) {
+      this.deps.logger.warn(
+        { batchId: id, err: (err as Error).message },
+        'batch chunks stay marked as queuing',
+      );
+    }
   }
 
   /**

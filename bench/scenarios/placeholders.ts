@@ -1,5 +1,5 @@
 /**
- * Scenario 8 (issue 13): what protecting placeholders costs. Texts that carry placeholders, sent
+ * Scenario 9 (issue 13): what protecting placeholders costs. Texts that carry placeholders, sent
  * to one service with `"placeholders": "auto"` and without, alternating in the same run, at
  * scenario 2's settings (emulator 180 ms, one worker at concurrency 50, 1,000 requests at 200
  * connections). Without protection the emulator corrupts them as Google does (google-habits.ts);
@@ -10,7 +10,7 @@ import { busiest, measure, median, notOk, warmUp, type Bench, type Load } from '
 import { startService, type Service } from '../processes.js';
 import type { Row } from '../report.js';
 
-const NAME = '8 placeholders';
+const NAME = '9 placeholders';
 const LATENCY_MS = 180;
 const WORKER_ENV = { WORKER_CONCURRENCY: '50' };
 const LOAD = { connections: 200, amount: 1000 };

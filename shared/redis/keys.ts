@@ -24,6 +24,10 @@
  * | `P:budget:<YYYY-MM-DD>`     | string | characters accepted that UTC day                        |
  * | `P:key-budget:<t>:<day>`    | string | characters accepted that UTC day from tenant `t`        |
  * | `P:usage:<t>:<YYYY-MM-DD>`  | hash   | tenant `t`'s usage that UTC day (shared/usage/)         |
+ * | `P:fair-share:pending`      | zset   | chunks waiting (JSON), scored by virtual start tag      |
+ * | `P:fair-share:clock`        | hash   | `v`: virtual time; `t:<tenant>`: its next start tag     |
+ * | `P:fair-share:taken`        | hash   | chunk job id → the chunk (JSON) it runs now             |
+ * | `P:fair-share:queuing`      | zset   | `<chunks>:<batch id>` still getting jobs → deadline     |
  * | `P:glossary:<owner>:<name>` | hash   | a tenant's glossary: languages, entries (JSON), version |
  * | `P:glossaries:<owner>`      | set    | names of a tenant's glossaries                          |
  * | `P:languages:<sha256>`      | string | language list of one provider and target (JSON)         |
@@ -40,6 +44,14 @@ export interface BatchKeys {
   results: string;
   started: string;
   settled: string;
+}
+
+/** The fair-share queue of batch chunks (shared/fair-chunk-queue.ts). */
+export interface FairShareKeys {
+  pending: string;
+  clock: string;
+  taken: string;
+  queuing: string;
 }
 
 /** The fleet's provider quota buckets. */
@@ -119,6 +131,17 @@ export class RedisKeys {
   /** The cached language list of one provider and target language (shared/language-list-cache.ts). */
   languages(hash: string): string {
     return `${this.prefix}:languages:${hash}`;
+  }
+
+  /** Batch chunks waiting their turn, weighted by tenant (shared/fair-chunk-queue.ts). */
+  fairShare(): FairShareKeys {
+    const base = `${this.prefix}:fair-share`;
+    return {
+      pending: `${base}:pending`,
+      clock: `${base}:clock`,
+      taken: `${base}:taken`,
+      queuing: `${base}:queuing`,
+    };
   }
 
   /** `day`: the UTC date, `YYYY-MM-DD`. */

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import type { BatchKeys, ProviderQuotaKeys } from './keys.js';
+import type { BatchKeys, FairShareKeys, ProviderQuotaKeys } from './keys.js';
 
 export const LUA_DIR = fileURLToPath(new URL('./lua/', import.meta.url));
 
@@ -64,6 +64,17 @@ export interface RedisScripts {
   keepRunningBatch(keys: BatchKeys): Promise<number>;
   /** cancel-batch-5.lua */
   cancelBatch(keys: BatchKeys, now: number, ttlS: number): Promise<[status: string, finalized: number]>;
+  /** enqueue-fair-chunks-3.lua: the tenant's next start tag. */
+  enqueueFairChunks(
+    keys: FairShareKeys,
+    tenant: { name: string; stride: number },
+    marker: { member: string; graceMs: number },
+    chunks: string[],
+  ): Promise<string>;
+  /** count-fair-chunks-3.lua */
+  countFairChunks(keys: FairShareKeys): Promise<[pending: number, held: number, queuing: number]>;
+  /** take-fair-chunk-3.lua: the chunk the job runs (JSON), or null when none is pending. */
+  takeFairChunk(keys: FairShareKeys, jobId: string, next: boolean): Promise<string | null>;
   /** hit-rate-limit-1.lua */
   hitRateLimit(key: string, windowMs: number): Promise<[hits: number, ttlMs: number]>;
   /** reserve-chars.lua: 0 when reserved against every budget, else the 1-based index of the one that refused. */
@@ -180,6 +191,24 @@ function entryPoints(run: (command: string, ...args: Arg[]) => Promise<unknown>)
         now,
         ttlS,
       ) as Promise<[string, number]>,
+    enqueueFairChunks: (keys, tenant, marker, chunks) =>
+      run(
+        'enqueueFairChunks',
+        keys.pending,
+        keys.clock,
+        keys.queuing,
+        tenant.name,
+        tenant.stride,
+        marker.member,
+        marker.graceMs,
+        ...chunks,
+      ) as Promise<string>,
+    countFairChunks: (keys) =>
+      run('countFairChunks', keys.pending, keys.taken, keys.queuing, 0) as Promise<[number, number, number]>,
+    takeFairChunk: (keys, jobId, next) =>
+      run('takeFairChunk', keys.pending, keys.clock, keys.taken, jobId, next ? '1' : '0') as Promise<
+        string | null
+      >,
     hitRateLimit: (key, windowMs) => run('hitRateLimit', key, windowMs) as Promise<[number, number]>,
     reserveChars: (budgets, chars, ttlMs) =>
       run(

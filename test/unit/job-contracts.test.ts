@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import {
-  batchChunkJob,
+  batchChunk,
+  batchChunkEntry,
   batchChunkJobData,
   batchChunkJobOptions,
   batchChunkJobResult,
+  batchChunkJobs,
+  parseBatchChunkEntry,
 } from '../../shared/jobs/batch-chunk-job.js';
 import { batchWebhookJob, batchWebhookJobResult } from '../../shared/jobs/batch-webhook-job.js';
 import {
@@ -72,17 +75,31 @@ describe('batch chunk job contract', () => {
     indexes: [[0, 2], [1]],
   };
 
-  it('builds a chunk job', () => {
-    expect(batchChunkJob(chunk)).toEqual({ name: 'chunk', data: chunk });
+  it('chunk jobs carry no chunk: one empty job per queued chunk', () => {
+    expect(batchChunkJobs(2)).toEqual([
+      { name: 'chunk', data: {} },
+      { name: 'chunk', data: {} },
+    ]);
+    expect(batchChunkJobData.safeParse({}).success).toBe(true);
+    expect(batchChunkJobData.safeParse(chunk).success).toBe(false);
+  });
+
+  it('a chunk goes into the fair-share queue as JSON and reads back the same', () => {
+    const entry = batchChunkEntry(chunk);
+    expect(JSON.parse(entry)).toEqual(chunk);
+    expect(parseBatchChunkEntry(entry)).toEqual(chunk);
+    expect(parseBatchChunkEntry('{not json')).toBeUndefined();
+    expect(parseBatchChunkEntry(JSON.stringify({ ...chunk, texts: [] }))).toBeUndefined();
   });
 
   it('refuses a chunk whose indexes do not cover every text', () => {
-    expect(batchChunkJobData.safeParse({ ...chunk, indexes: [[0]] }).success).toBe(false);
-    expect(() => batchChunkJob({ ...chunk, indexes: [[0]] })).toThrow();
+    expect(batchChunk.safeParse({ ...chunk, indexes: [[0]] }).success).toBe(false);
+    expect(() => batchChunkEntry({ ...chunk, indexes: [[0]] })).toThrow();
   });
 
   it('results name what the worker did with the chunk', () => {
     expect(batchChunkJobResult.safeParse({ outcome: 'skip' }).success).toBe(true);
+    expect(batchChunkJobResult.safeParse({ outcome: 'idle' }).success).toBe(true);
     expect(batchChunkJobResult.safeParse({ outcome: 'maybe' }).success).toBe(false);
   });
 

@@ -27,6 +27,12 @@ describe('RedisKeys', () => {
       requests: '{translate}:quota:requests',
     });
     expect(keys.rateLimit('ip:127.0.0.1')).toBe('{translate}:ratelimit:ip:127.0.0.1');
+    expect(keys.fairShare()).toEqual({
+      pending: '{translate}:fair-share:pending',
+      clock: '{translate}:fair-share:clock',
+      taken: '{translate}:fair-share:taken',
+      queuing: '{translate}:fair-share:queuing',
+    });
     expect(keys.budgetDay('2026-12-01')).toBe('{translate}:budget:2026-12-01');
     expect(keys.languages('abc')).toBe('{translate}:languages:abc');
     expect(keys.keyBudgetDay('checkout', '2026-12-01')).toBe('{translate}:key-budget:checkout:2026-12-01');
