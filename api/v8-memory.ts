@@ -1,9 +1,9 @@
 /**
- * The API process's V8 memory setting (API_OPTIMIZE_FOR_SIZE). The API holds one open request per
- * waiting client, each alive for the provider's whole latency, so on V8's defaults its heap grows to
- * several times what is live before a full collection (the young generation alone may take 32 MB).
- * `--optimize-for-size` keeps the young generation small and old-space growth conservative: measured
- * with 5,000 waiting requests (bench scenario 7), the API's peak RSS falls from ~210 MB to ~130 MB.
+ * The API process's V8 memory setting (API_OPTIMIZE_FOR_SIZE, off by default). The API holds one
+ * open request per waiting client, each alive for the provider's whole latency, so on V8's defaults
+ * its heap grows to several times what is live before a full collection. `--optimize-for-size`
+ * keeps the young generation small and old-space growth conservative: with 5,000 waiting requests
+ * (bench scenario 7) the peak RSS falls from ~225 MB to ~170 MB, at nearly twice the CPU per request.
  *
  * Set from the process itself rather than on every command line that starts it (npm scripts,
  * scripts/start.ts, the Dockerfile, k8s), so there is one home for it. V8 reads this flag while it

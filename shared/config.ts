@@ -202,11 +202,12 @@ const envSchema = z.object({
   MAX_OPEN_WAITS: int(0).default(20_000),
   /**
    * Run the API process's V8 with `--optimize-for-size`: a smaller young generation and slower
-   * old-generation growth. The API is I/O bound and its memory grows with waiting clients (a bare
-   * Node http server holding 5,000 connections for 3 s peaks at ~125 MB on V8's defaults, ~90 MB
-   * with this), so it trades a little GC CPU for a bounded footprint (bench scenario 7). @default true
+   * old-generation growth. Measured (bench scenarios 3 and 7): with 5,000 waiting requests the API's
+   * peak RSS falls from ~225 MB to ~170 MB, but its CPU per request nearly doubles, which costs
+   * throughput under load (scenario 3 fell from 2.5× to 1.3× the direct server). Off by default; for
+   * deployments short of memory rather than CPU. @default false
    */
-  API_OPTIMIZE_FOR_SIZE: bool.default(true),
+  API_OPTIMIZE_FOR_SIZE: bool.default(false),
   /** Characters accepted per UTC day before new work gets 429 `budget_exhausted`; 0 turns it off. @default 0 */
   DAILY_CHAR_BUDGET: int(0).default(0),
   /**

@@ -13,6 +13,7 @@ import { createRedis } from '../shared/redis.js';
 import type { ReleaseRegistry } from '../shared/release-registry.js';
 import type { EventBus } from '../shared/events.js';
 import { UsageStore } from '../shared/usage/usage-store.js';
+import { failedForGood } from './job-events.js';
 import {
   addMissingJobs,
   createBatchChunkProcessor,
@@ -135,10 +136,10 @@ export function createBatchWorkers(deps: {
       concurrency: WEBHOOK_CONCURRENCY,
     },
   );
-  chunks.on('failed', (job, err) => {
+  chunks.on('failed', (job) => {
     // The processor settles every failure it sees; what reaches here failed for good without it
     // (stalled too often, or an attempt lost with its worker): its items fail, the batch goes on.
-    if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message))) return;
+    if (!job || !failedForGood(job)) return;
     settleAbandonedChunk({ store, onFinal, chunks: fairChunks }, job).catch((e: unknown) =>
       logger.error(
         { err: { message: (e as Error).message }, jobId: job.id },

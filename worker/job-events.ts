@@ -4,7 +4,7 @@
  * one place that tells a retried attempt from a final failure: metrics and the worker's log line
  * subscribe to these events instead of each reading BullMQ's.
  */
-import type { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { decodeJobFailure } from '../shared/jobs/job-failure.js';
 import type { EventBus } from '../shared/events.js';
 
@@ -14,8 +14,15 @@ export function emitJobEvents(worker: Worker, events: EventBus): void {
   worker.on('failed', (job, error) => {
     if (!job) return;
     const code = decodeJobFailure(error.message).code;
-    // BullMQ sets finishedOn only when it does not retry the job (out of attempts, or an
-    // UnrecoverableError that ends it before they are used up).
-    events.emit(job.finishedOn !== undefined ? 'job:failed' : 'job:retry', { queue, job, error, code });
+    events.emit(failedForGood(job) ? 'job:failed' : 'job:retry', { queue, job, error, code });
   });
+}
+
+/**
+ * Whether a job BullMQ reported failed will not run again. BullMQ sets finishedOn only when it does
+ * not retry the job: out of attempts, or an UnrecoverableError, which is also how it ends a job that
+ * stalled more than `maxStalledCount` times (a deferred failure, applied when a worker next takes it).
+ */
+export function failedForGood(job: Pick<Job, 'finishedOn'>): boolean {
+  return job.finishedOn !== undefined;
 }

@@ -53,7 +53,7 @@ describe('loadConfig', () => {
       MAX_QUEUE_DEPTH: 100_000,
       MAX_BATCH_BACKLOG: 20_000,
       MAX_OPEN_WAITS: 20_000,
-      API_OPTIMIZE_FOR_SIZE: true,
+      API_OPTIMIZE_FOR_SIZE: false,
       DAILY_CHAR_BUDGET: 0,
       RATE_LIMIT_PER_MIN: 0,
       TRUST_PROXY: false,
