@@ -10,6 +10,7 @@ import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { encodeJobFailure } from '../../shared/jobs/job-failure.js';
 import { BullmqJobHashes, parseReturnValue } from '../../shared/redis/bullmq-job-hash.js';
+import { redisCall } from '../redis-call.js';
 
 export type JobOutcome =
   { status: 'completed'; returnvalue: unknown } | { status: 'failed'; failedReason: string };
@@ -170,6 +171,20 @@ export class JobWaiter {
   async check(jobId: string): Promise<JobOutcome | undefined> {
     const [outcome] = await this.readOutcomes([jobId]);
     return outcome === 'missing' ? undefined : outcome;
+  }
+
+  /**
+   * A last direct read once a wait ended without an outcome: closes the race with a completion this
+   * process did not hear of. Undefined when the job has not finished, or Redis did not answer in
+   * time (the caller then answers as for an unfinished job). Bounded like any call made while a
+   * client waits (api/redis-call.ts).
+   */
+  async lastCheck(jobId: string, timeoutMs?: number): Promise<JobOutcome | undefined> {
+    try {
+      return await redisCall(this.options.redis, () => this.check(jobId), timeoutMs);
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {

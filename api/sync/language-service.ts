@@ -34,7 +34,7 @@ import type { Tenant } from '../../shared/tenants.js';
 import type { CharBudget } from '../admission/char-budget.js';
 import type { OpenWaits } from '../admission/open-waits.js';
 import { redisCall } from '../redis-call.js';
-import { clientGone, JobWaiter, type JobOutcome, type WaitingClient } from './job-waiter.js';
+import { clientGone, JobWaiter, type WaitingClient } from './job-waiter.js';
 
 /** The language routes' settings, compiled from Config by api/api-options.ts. */
 export interface LanguageServiceOptions {
@@ -127,7 +127,7 @@ export class LanguageService {
       }
       const outcome =
         (await registration.wait(this.deps.options.waitMs, client)) ??
-        (clientGone(client) ? undefined : await this.lastCheck(jobId));
+        (clientGone(client) ? undefined : await this.deps.waiter.lastCheck(jobId, this.deps.redisTimeoutMs));
       if (!outcome) throw new UnavailableError('The provider did not answer in time; retry.');
       if (outcome.status === 'failed') {
         const failure = decodeJobFailure(outcome.failedReason);
@@ -145,15 +145,6 @@ export class LanguageService {
       ...(requestId ? { request_ids: [requestId] } : {}),
       ...(traceparent ? { traceparent } : {}),
     };
-  }
-
-  /** A last direct read before giving up: closes the race with a completion we did not hear of. */
-  private async lastCheck(jobId: string): Promise<JobOutcome | undefined> {
-    try {
-      return await this.redisCall(() => this.deps.waiter.check(jobId));
-    } catch {
-      return undefined;
-    }
   }
 
   private redisCall<T>(fn: () => Promise<T>): Promise<T> {

@@ -184,7 +184,9 @@ export class TranslationService {
     if (!registration) return { kind: 'pending', jobId: id };
     const outcome =
       (await registration.wait(waitMs, client)) ??
-      (clientGone(client) ? undefined : await this.tryCheck(placement.queueJobId));
+      (clientGone(client)
+        ? undefined
+        : await this.deps.waiter.lastCheck(placement.queueJobId, this.deps.redisTimeoutMs));
     if (!outcome) return { kind: 'pending', jobId: id };
     return { kind: 'done', response: toResponse(id, echo, itemOutcome(outcome, placement.index)) };
   }
@@ -213,15 +215,6 @@ export class TranslationService {
 
   private redisCall<T>(fn: () => Promise<T>): Promise<T> {
     return redisCall(this.deps.redis, fn, this.deps.redisTimeoutMs);
-  }
-
-  /** A last direct read before answering 202: closes the race with a completion we did not hear of. */
-  private async tryCheck(queueJobId: string): Promise<JobOutcome | undefined> {
-    try {
-      return await this.redisCall(() => this.deps.waiter.check(queueJobId));
-    } catch {
-      return undefined;
-    }
   }
 }
 
