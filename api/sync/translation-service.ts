@@ -149,31 +149,25 @@ export class TranslationService {
     const echo = { text, shape, srcLang: request.src_lang };
     const { events } = this.deps;
     // Placed: the request is accepted and counted, whatever happens to its job later.
-    const answeredWithout = placement.kind === 'cached' || placement.joined;
-    this.deps.usage?.record(tenant, { requests: 1, submitted: chars, cached: answeredWithout ? chars : 0 });
-    if (placement.kind === 'cached') {
-      events?.emit('cache:hit');
+    const savedVia = placement.kind === 'cached' ? 'cache' : placement.joined ? 'join' : undefined;
+    this.deps.usage?.record(tenant, { requests: 1, submitted: chars, cached: savedVia ? chars : 0 });
+    if (savedVia) {
       events?.emit('cache:saved', {
         scope: this.deps.cacheScope,
-        via: 'cache',
+        via: savedVia,
         characters: chars,
         key: tenant,
       });
+    }
+    if (placement.kind === 'cached') {
+      events?.emit('cache:hit');
       return {
         kind: 'done',
         response: { ...toResponse(null, echo, fromTranslation(placement.translation)), cached: true },
       };
     }
     if (this.deps.packer.caching) events?.emit('cache:miss');
-    if (placement.joined) {
-      events?.emit('dedup:joined');
-      events?.emit('cache:saved', {
-        scope: this.deps.cacheScope,
-        via: 'join',
-        characters: chars,
-        key: tenant,
-      });
-    }
+    if (placement.joined) events?.emit('dedup:joined');
     // Sealed per request: a joiner gets an id of its own, never the original request's.
     const id = ids.seal(placement, tenant);
     const { registration, early } = placement;
